@@ -1,0 +1,55 @@
+"""The pure core: from a file's text to the planned edits and the fixed text.
+
+No I/O here and no exception for "nothing to do": `plan_fix` returns a
+`Plan` whose status says what the file needs. Refused is raised only when
+the fix does not fit the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from jsfix.edits import Edit, apply_edits
+from jsfix.equivalent import describe_equivalent_fix
+from jsfix.locate import locate_targets
+from jsfix.rules import RULES, FixContext
+from jsfix.style import detect_style
+
+
+class Status(Enum):
+    NEEDS_FIX = "needs fix"
+    ALREADY_FIXED = "already fixed"
+    EQUIVALENT_FIX = "equivalent fix"
+    NOT_APPLICABLE = "not applicable"
+
+
+@dataclass(frozen=True)
+class Plan:
+    status: Status
+    edits: tuple[Edit, ...] = ()
+    parts: tuple[str, ...] = ()
+    reason: str = ""
+
+    def apply(self, text: str) -> str:
+        return apply_edits(text, self.edits)
+
+
+def plan_fix(text: str) -> Plan:
+    located = locate_targets(text)
+    if located is None:
+        return Plan(Status.NOT_APPLICABLE, reason="neither _loadOlderMessages nor _ensureAllMessagesLoaded is defined")
+    equivalent = describe_equivalent_fix(located)
+    if equivalent is not None:
+        return Plan(Status.EQUIVALENT_FIX, reason=equivalent)
+    context = FixContext(located, detect_style(located))
+    edits: list[Edit] = []
+    parts: list[str] = []
+    for rule in RULES:
+        planned = rule.plan(context)
+        if planned:
+            edits.extend(planned)
+            parts.append(rule.name)
+    if not edits:
+        return Plan(Status.ALREADY_FIXED, reason="all seven parts of the fix are present")
+    return Plan(Status.NEEDS_FIX, tuple(edits), tuple(parts), reason="adds " + ", ".join(parts))

@@ -1,0 +1,107 @@
+"""Small helpers over esprima syntax trees.
+
+esprima nodes are plain objects whose children sit in attributes; these
+helpers walk them, find statements by shape, and compare code by its text
+with the whitespace taken out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from esprima.nodes import Node
+
+from jsfix.offsets import Utf16Offsets
+
+FUNCTION_TYPES = {"FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"}
+
+
+def children(node: Node) -> Iterator[Node]:
+    for key, value in vars(node).items():
+        if key.startswith("_") or key == "range":
+            continue
+        if isinstance(value, Node):
+            yield value
+        elif isinstance(value, list):
+            yield from (item for item in value if isinstance(item, Node))
+
+
+def walk(node: Node, *, into_functions: bool = True) -> Iterator[Node]:
+    """Every node under `node`, in source order, `node` included."""
+    yield node
+    for child in children(node):
+        if not into_functions and child.type in FUNCTION_TYPES:
+            continue
+        yield from walk(child, into_functions=into_functions)
+
+
+def rebase_ranges(node: Node, offsets: Utf16Offsets, base: int) -> None:
+    """Turn a parsed slice's UTF-16 ranges into Python indices of the whole file."""
+    for each in walk(node):
+        start, end = each.range
+        each.range = [base + offsets.to_index(start), base + offsets.to_index(end)]
+
+
+def start(node: Node) -> int:
+    return node.range[0]
+
+
+def end(node: Node) -> int:
+    return node.range[1]
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def compact(code: str) -> str:
+    """Code with whitespace and a trailing semicolon dropped, for shape matching."""
+    return _SPACE.sub("", code).rstrip(";")
+
+
+def source_of(text: str, node: Node) -> str:
+    return text[start(node) : end(node)]
+
+
+def is_assignment_to(node: Node, target: str, value: str | None = None, text: str = "") -> bool:
+    """`target = value;` as an expression statement (value compared compactly)."""
+    if node.type != "ExpressionStatement" or node.expression.type != "AssignmentExpression":
+        return False
+    expression = node.expression
+    if expression.operator != "=" or compact(source_of(text, expression.left)) != target:
+        return False
+    return value is None or compact(source_of(text, expression.right)) == value
+
+
+def statement_lists(node: Node) -> Iterator[list[Node]]:
+    """Every list of statements under `node` (block bodies, switch cases), outside nested functions."""
+    for each in walk(node, into_functions=False):
+        if each.type in ("BlockStatement", "Program"):
+            yield each.body
+        elif each.type == "SwitchCase":
+            yield each.consequent
+
+
+def contains_await(node: Node) -> bool:
+    return any(each.type == "AwaitExpression" for each in walk(node, into_functions=False))
+
+
+def awaits_in(function: Node) -> list[Node]:
+    """The function's own await expressions, in source order."""
+    return [
+        each for each in walk(function.body, into_functions=False) if each.type == "AwaitExpression"
+    ]
+
+
+def is_early_return_guard(node: Node) -> bool:
+    """`if (...) return;` or `if (...) { ...; return; }` without an else."""
+    if node.type != "IfStatement" or node.alternate is not None:
+        return False
+    consequent = node.consequent
+    if consequent.type == "ReturnStatement":
+        return True
+    return (
+        consequent.type == "BlockStatement"
+        and bool(consequent.body)
+        and consequent.body[-1].type == "ReturnStatement"
+    )

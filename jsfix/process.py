@@ -1,0 +1,139 @@
+"""One file, start to end: read, plan, check, and write it safely.
+
+`process_file` never raises: every way a file can end is an Outcome.
+Nothing is written unless the fixed text parses with esprima, plans no
+further edits, and the file on disk still holds the bytes that were read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from jsfix.diff import count_changes, unified_diff
+from jsfix.fix import Plan, Status, plan_fix
+from jsfix.locate import ENSURE_ALL, LOAD_OLDER, Refused, parse_program
+from jsfix.outcomes import FileResult, Outcome
+from jsfix.settings import Settings
+from jsfix.source import UnreadableSource, decode_source
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class WriteRefused(Exception):
+    """The file could not be replaced safely; it was left as it was."""
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """The path as `git apply` run from `cwd` will look for it."""
+    try:
+        return Path(os.path.relpath(path.absolute(), cwd.absolute())).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def process_file(path: Path, settings: Settings) -> FileResult:
+    label = display_path(path, settings.cwd)
+    try:
+        return _process(path, label, settings)
+    except Exception as error:  # a bug in jsfix: report it, never crash the run
+        return FileResult(label, Outcome.FAILED, f"internal error: {type(error).__name__}: {error}")
+
+
+def _process(path: Path, label: str, settings: Settings) -> FileResult:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileResult(label, Outcome.REFUSED, f"cannot be read: {error.strerror or error}")
+    before = sha256(data)
+    if len(data) > MAX_BYTES:
+        return FileResult(label, Outcome.REFUSED, f"is larger than {MAX_BYTES // (1024 * 1024)} MB", sha256_before=before)
+    if LOAD_OLDER.encode() not in data and ENSURE_ALL.encode() not in data:
+        return FileResult(label, Outcome.NOT_APPLICABLE, "neither target function is mentioned", sha256_before=before)
+    try:
+        source = decode_source(data)
+        plan = plan_fix(source.text)
+    except (UnreadableSource, Refused) as error:
+        return FileResult(label, Outcome.REFUSED, str(error), sha256_before=before)
+    if plan.status is not Status.NEEDS_FIX:
+        return FileResult(label, _OUTCOME_OF_STATUS[plan.status], plan.reason, sha256_before=before, sha256_after=before)
+
+    fixed_text = plan.apply(source.text)
+    diff = unified_diff(source.text, fixed_text, label)
+    added, removed = count_changes(diff)
+    fixed_bytes = source.encode(fixed_text)
+    result = FileResult(
+        label,
+        Outcome.WOULD_FIX,
+        plan.reason,
+        plan.parts,
+        added,
+        removed,
+        diff,
+        sha256_before=before,
+        sha256_after=sha256(fixed_bytes),
+    )
+    if not settings.writes:
+        return result
+    problem = check_fixed_text(fixed_text)
+    if problem:
+        return replace(result, outcome=Outcome.FAILED, reason=f"{problem}; the file was left unchanged", sha256_after=before)
+    try:
+        note = write_atomically(path, data, fixed_bytes)
+    except WriteRefused as error:
+        return replace(result, outcome=Outcome.REFUSED, reason=str(error), sha256_after=before)
+    return replace(result, outcome=Outcome.FIXED, reason=plan.reason + note)
+
+
+_OUTCOME_OF_STATUS = {
+    Status.ALREADY_FIXED: Outcome.ALREADY_FIXED,
+    Status.EQUIVALENT_FIX: Outcome.EQUIVALENT_FIX,
+    Status.NOT_APPLICABLE: Outcome.NOT_APPLICABLE,
+}
+
+
+def check_fixed_text(fixed_text: str) -> str | None:
+    """Why the fixed text must not be written, or None. A problem here is a jsfix bug."""
+    try:
+        parse_program(fixed_text)
+        again: Plan = plan_fix(fixed_text)
+    except Refused as error:
+        return f"jsfix bug: the fixed text does not parse ({error})"
+    if again.status is not Status.ALREADY_FIXED:
+        return f"jsfix bug: a second pass would still change the file ({again.reason})"
+    return None
+
+
+def write_atomically(path: Path, expected: bytes, data: bytes) -> str:
+    """Replace the file's content in one rename. Returns a note for the report."""
+    target = Path(os.path.realpath(path))
+    note = f" (written through the symlink to {target})" if path.is_symlink() else ""
+    try:
+        status = target.stat()
+    except OSError as error:
+        raise WriteRefused(f"cannot be written: {error.strerror}") from None
+    if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise WriteRefused("is read-only, so it was not written")
+    if target.read_bytes() != expected:
+        raise WriteRefused("changed on disk while jsfix was working, so it was not written")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".jsfix")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        os.replace(temporary, target)
+    except OSError as error:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise WriteRefused(f"could not be replaced ({error.strerror or error}); the original is unchanged") from None
+    return note

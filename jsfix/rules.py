@@ -1,0 +1,486 @@
+"""The seven parts of the #1937 fix, one rule each.
+
+Every rule looks at the located functions and returns the edits its part
+needs, or no edits when the part is already there. Rules never look at
+each other's edits; the few facts two rules share (is the body of
+`_ensureAllMessagesLoaded` about to be wrapped in try/finally?) are derived
+once in `FixContext`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from esprima.nodes import Node
+
+from jsfix.edits import Edit, Layout, Style, reindent_lines
+from jsfix.jsast import (
+    awaits_in,
+    compact,
+    contains_await,
+    is_assignment_to,
+    is_early_return_guard,
+    source_of,
+    statement_lists,
+    walk,
+)
+from jsfix.locate import Located, Refused
+
+GENERATION = "_messagesGeneration"
+BUMP = "_bumpMessagesGeneration"
+SNAPSHOT = "startGeneration"
+LOCK = "_loadingOlder"
+OLDEST_INDEX = "_oldestIdx"
+LOADING_SESSION = "_loadingSessionId"
+
+GENERATION_GUARD = f"if ({GENERATION} !== {SNAPSHOT}) return;"
+GENERATION_GUARD_SHAPES = {
+    f"if({GENERATION}!=={SNAPSHOT})return",
+    f"if({SNAPSHOT}!=={GENERATION})return",
+    f"if({GENERATION}!={SNAPSHOT})return",
+    f"if({SNAPSHOT}!={GENERATION})return",
+}
+
+
+class FixContext:
+    """The located functions plus what several rules need to know about them."""
+
+    def __init__(self, located: Located, style: Style) -> None:
+        self.located = located
+        self.text = located.text
+        self.style = style
+        self.layout = Layout(located.text, style)
+        self.load_older = located.load_older
+        self.ensure_all = located.ensure_all
+
+    def source(self, node: Node) -> str:
+        return source_of(self.text, node)
+
+    def compact(self, node: Node) -> str:
+        return compact(self.source(node))
+
+    @cached_property
+    def ensure_all_holds_lock(self) -> bool:
+        """The body claims `_loadingOlder = true` and releases it in a finally."""
+        return lock_claim(self, self.ensure_all) is not None and lock_release_try(self) is not None
+
+    def ensure_indent(self, node: Node) -> str:
+        """Indentation that a line next to `node` will have once the fix is in."""
+        extra = "" if self.ensure_all_holds_lock else self.style.indent_unit
+        return self.layout.indent_of(node) + extra
+
+    def line(self, node: Node) -> int:
+        return self.located.line_of(node.range[0])
+
+
+# --- facts about the functions ------------------------------------------------
+
+
+def body_statements(function: Node) -> list[Node]:
+    return function.body.body
+
+
+def lock_claim(ctx: FixContext, function: Node) -> Node | None:
+    return next(
+        (each for each in body_statements(function) if is_assignment_to(each, LOCK, "true", ctx.text)),
+        None,
+    )
+
+
+def lock_release_try(ctx: FixContext) -> Node | None:
+    """A body-level try whose finally releases `_loadingOlder`."""
+    for statement in body_statements(ctx.ensure_all):
+        if statement.type == "TryStatement" and statement.finalizer is not None:
+            if any(is_assignment_to(each, LOCK, "false", ctx.text) for each in walk(statement.finalizer)):
+                return statement
+    return None
+
+
+def entry_gate(function: Node) -> Node | None:
+    first = body_statements(function)[0] if body_statements(function) else None
+    return first if first is not None and is_early_return_guard(first) else None
+
+
+def wait_block(ctx: FixContext) -> Node | None:
+    """The body-level statement holding a `while (_loadingOlder)` loop."""
+    for statement in body_statements(ctx.ensure_all):
+        for node in walk(statement, into_functions=False):
+            if node.type == "WhileStatement" and ctx.compact(node.test) == LOCK:
+                return statement
+    return None
+
+
+def place_of(function: Node, statement: Node) -> tuple[list[Node], int]:
+    for statements in statement_lists(function.body):
+        for index, each in enumerate(statements):
+            if each is statement:
+                return statements, index
+    raise LookupError("statement is not in the function")
+
+
+def statement_holding(function: Node, node: Node) -> Node:
+    """The innermost statement (an item of some statement list) that contains `node`."""
+    best = None
+    for statements in statement_lists(function.body):
+        for each in statements:
+            if each.range[0] <= node.range[0] and node.range[1] <= each.range[1]:
+                if best is None or each.range[1] - each.range[0] < best.range[1] - best.range[0]:
+                    best = each
+    assert best is not None
+    return best
+
+
+def guards_after(function: Node, statement: Node) -> list[Node]:
+    """The run of early-return guards right after `statement` in its list."""
+    statements, index = place_of(function, statement)
+    guards = []
+    for each in statements[index + 1 :]:
+        if not is_early_return_guard(each):
+            break
+        guards.append(each)
+    return guards
+
+
+def messages_writes(ctx: FixContext, function: Node) -> list[Node]:
+    return [
+        each
+        for statements in statement_lists(function.body)
+        for each in statements
+        if is_assignment_to(each, "S.messages", text=ctx.text)
+    ]
+
+
+def local_declarations(function: Node, name: str) -> list[Node]:
+    """Declarators and parameters named `name` in the function's own scope."""
+    found = [param for param in function.params if param.type == "Identifier" and param.name == name]
+    for node in walk(function.body, into_functions=False):
+        if node.type == "VariableDeclarator" and node.id.type == "Identifier" and node.id.name == name:
+            found.append(node)
+    return found
+
+
+def variable_holding(ctx: FixContext, function: Node, value: str) -> str | None:
+    """Name of a local declared with the given initial value (compared compactly)."""
+    for node in walk(function.body, into_functions=False):
+        if node.type == "VariableDeclarator" and node.init is not None and node.id.type == "Identifier":
+            if ctx.compact(node.init) == value:
+                return node.id.name
+    return None
+
+
+def response_await(ctx: FixContext) -> Node:
+    """The await of the full-history request in `_ensureAllMessagesLoaded`."""
+    own = [each for each in awaits_in(ctx.ensure_all) if not _inside_wait_loop(ctx, each)]
+    for each in own:
+        argument = each.argument
+        if argument.type == "CallExpression" and ctx.compact(argument.callee) == "api":
+            return each
+    if own:
+        return own[0]
+    raise Refused(f"_ensureAllMessagesLoaded at line {ctx.line(ctx.ensure_all)} never awaits a request")
+
+
+def _inside_wait_loop(ctx: FixContext, node: Node) -> bool:
+    block = wait_block(ctx)
+    return block is not None and block.range[0] <= node.range[0] < block.range[1]
+
+
+def require_free_local(function: Node, name: str, expected_init: str, ctx: FixContext) -> bool:
+    """True if `name` is declared as expected, False if free; refuse if taken otherwise."""
+    declared = local_declarations(function, name)
+    for each in declared:
+        if each.type == "VariableDeclarator" and each.init is not None and ctx.compact(each.init) == expected_init:
+            return True
+    if declared:
+        raise Refused(
+            f"{name} is already declared for something else at line {ctx.line(declared[0])}"
+        )
+    return False
+
+
+# --- the seven parts ----------------------------------------------------------
+
+COUNTER_LINES = [
+    "// Counts wholesale replacements of S.messages. An older-page fetch notes the",
+    "// value before it awaits and drops its page if the value moved (#1937).",
+    f"let {GENERATION} = 0;",
+]
+BUMP_LINES = [
+    f"function {BUMP}() {{",
+    "\t// `| 0` keeps the counter a small integer; only inequality matters.",
+    f"\t{GENERATION} = ({GENERATION} + 1) | 0;",
+    f"\treturn {GENERATION};",
+    "}",
+]
+
+
+def plan_generation_counter(ctx: FixContext) -> list[Edit]:
+    """Part 1: `let _messagesGeneration = 0;` and its bump helper at module scope."""
+    counter = ctx.located.declared(GENERATION)
+    helper = ctx.located.declared(BUMP)
+    if counter is not None and counter.kind not in ("let", "var"):
+        raise Refused(f"{GENERATION} is already declared as a {counter.kind} at line {ctx.located.line_of(counter.start)}")
+    if helper is not None and helper.kind != "function":
+        raise Refused(f"{BUMP} is already declared as a {helper.kind} at line {ctx.located.line_of(helper.start)}")
+    lines = ([] if counter else COUNTER_LINES) + ([] if helper else BUMP_LINES)
+    if not lines:
+        return []
+    anchor = counter or ctx.located.declared(OLDEST_INDEX)
+    if anchor is not None and anchor.kind in ("let", "var"):
+        node = _Span(anchor.start, anchor.end)
+        return [ctx.layout.insert_after(node, lines)]
+    return [ctx.layout.insert_before(ctx.load_older, lines)]
+
+
+class _Span:
+    """A bare range, for placing lines next to a top-level declaration."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.range = [start, end]
+
+
+def plan_snapshot(ctx: FixContext) -> list[Edit]:
+    """Part 2: `const startGeneration = _messagesGeneration;` before the first await."""
+    if require_free_local(ctx.load_older, SNAPSHOT, GENERATION, ctx):
+        return []
+    awaits = awaits_in(ctx.load_older)
+    if not awaits:
+        raise Refused(f"_loadOlderMessages at line {ctx.line(ctx.load_older)} never awaits a request")
+    lines = [
+        "// Note the generation before awaiting: if the transcript is replaced",
+        "// meanwhile, the page fetched below no longer fits and is dropped (#1937).",
+        f"const {SNAPSHOT} = {GENERATION};",
+    ]
+    claim = lock_claim(ctx, ctx.load_older)
+    holder = next(each for each in body_statements(ctx.load_older) if contains_await(each))
+    if claim is not None and claim.range[1] <= holder.range[0]:
+        return [ctx.layout.insert_after(claim, lines)]
+    return [ctx.layout.insert_before(holder, lines)]
+
+
+def plan_generation_guards(ctx: FixContext) -> list[Edit]:
+    """Part 3: after each await that precedes a write to S.messages, drop a stale page."""
+    function = ctx.load_older
+    writes = messages_writes(ctx, function)
+    edits = []
+    seen = set()
+    for each in awaits_in(function):
+        holder = statement_holding(function, each)
+        if id(holder) in seen or not any(write.range[0] > holder.range[1] for write in writes):
+            continue
+        seen.add(id(holder))
+        if _has_generation_guard(ctx, function, holder):
+            continue
+        anchor = (guards_after(function, holder) or [holder])[-1]
+        edits.append(
+            ctx.layout.insert_after(
+                anchor,
+                [
+                    "// The transcript was replaced while this request was in flight;",
+                    "// prepending now would duplicate messages (#1937).",
+                    GENERATION_GUARD,
+                ],
+            )
+        )
+    return edits
+
+
+def _has_generation_guard(ctx: FixContext, function: Node, holder: Node) -> bool:
+    """A generation guard follows `holder` before the next await or S.messages write."""
+    statements, index = place_of(function, holder)
+    for each in statements[index + 1 :]:
+        if ctx.compact(each) in GENERATION_GUARD_SHAPES:
+            return True
+        if contains_await(each) or "S.messages=" in ctx.compact(each):
+            return False
+    return False
+
+
+def plan_wait_then_lock(ctx: FixContext) -> list[Edit]:
+    """Part 4: wait out an in-flight prefetch, then hold the lock in try/finally."""
+    function = ctx.ensure_all
+    gate = entry_gate(function)
+    existing_wait = wait_block(ctx)
+    edits = []
+    layout = ctx.layout
+    if existing_wait is None:
+        wait_lines = [
+            f"if ({LOCK}) {{",
+            "\t// An older-page fetch is in flight: spoil its result now, then wait",
+            "\t// for it to release the lock before taking the lock here (#1937).",
+            f"\t{BUMP}();",
+            f"\twhile ({LOCK}) {{",
+            "\t\tawait new Promise(resolve => setTimeout(resolve, 16));",
+            "\t}",
+        ]
+        if gate is not None:
+            gate_lines = ctx.source(gate).split("\n")
+            wait_lines.append("\t" + gate_lines[0].rstrip("\r"))
+            wait_lines.extend("\t" + line.rstrip("\r") for line in gate_lines[1:])
+        wait_lines.append("}")
+        edits.append(_insert_at_body_start(ctx, function, gate, wait_lines))
+    if ctx.ensure_all_holds_lock:
+        return edits
+    after = existing_wait or gate
+    rest = [
+        each
+        for each in body_statements(function)
+        if after is None or each.range[0] >= after.range[1]
+    ]
+    if not rest:
+        raise Refused(f"_ensureAllMessagesLoaded at line {ctx.line(function)} has no body to guard")
+    open_lines = [
+        "// Hold the older-page lock so no new fetch starts mid-replace (#1937).",
+        f"{LOCK} = true;",
+        "try {",
+    ]
+    edits.append(_insert_at_body_start(ctx, function, after, open_lines))
+    region_start = layout.line_end(after.range[1]) + 1 if after is not None else layout.line_end(function.body.range[0]) + 1
+    region_end = rest[-1].range[1]
+    literals = [
+        (node.range[0], node.range[1])
+        for node in walk(function.body)
+        if node.type in ("TemplateLiteral", "Literal")
+    ]
+    edits.extend(reindent_lines(layout, region_start, region_end, literals))
+    close = layout.insert_after(rest[-1], ["} finally {", f"\t{LOCK} = false;", "}"], indent=layout.indent_of(rest[0]))
+    edits.append(Edit(close.start, close.end, close.replacement, last=True))
+    return edits
+
+
+def _insert_at_body_start(ctx: FixContext, function: Node, after: Node | None, lines: list[str]) -> Edit:
+    """Lines after `after`, or at the top of the function body when there is none."""
+    if after is not None:
+        return ctx.layout.insert_after(after, lines)
+    first = body_statements(function)[0] if body_statements(function) else None
+    indent = ctx.layout.indent_of(first) if first is not None else ctx.layout.indent_of(function) + ctx.style.indent_unit
+    opening_brace = _Span(function.body.range[0], function.body.range[0] + 1)
+    return ctx.layout.insert_after(opening_brace, lines, indent=indent)
+
+
+def plan_session_guards(ctx: FixContext) -> list[Edit]:
+    """Part 5: after the full-history await, bail out if the session changed."""
+    function = ctx.ensure_all
+    holder = statement_holding(function, response_await(ctx))
+    if holder.type != "VariableDeclaration" or len(holder.declarations) != 1 or holder.declarations[0].id.type != "Identifier":
+        raise Refused(
+            f"cannot tell which variable holds the response awaited at line {ctx.line(holder)}"
+        )
+    data = holder.declarations[0].id.name
+    sid = variable_holding(ctx, function, "S.session.session_id")
+    if sid is None:
+        raise Refused(
+            f"_ensureAllMessagesLoaded at line {ctx.line(function)} never notes S.session.session_id before its await"
+        )
+    wanted = [
+        (f"if (!{data} || !{data}.session) return;", None),
+        (f"if (!S.session || S.session.session_id !== {sid}) return;", "session"),
+    ]
+    if ctx.located.declared(LOADING_SESSION) is not None:
+        wanted.append((f"if ({LOADING_SESSION} !== null && {LOADING_SESSION} !== {sid}) return;", "session"))
+    present = {ctx.compact(each): each for each in guards_after(function, holder)}
+    anchor = holder
+    edits = []
+    missing: list[str] = []
+    commented = False
+    for statement, kind in wanted:
+        found = present.get(compact(statement))
+        if found is not None:
+            if missing:
+                edits.append(ctx.layout.insert_after(anchor, missing, indent=ctx.ensure_indent(holder)))
+                missing = []
+            anchor = found
+            continue
+        if kind == "session" and not commented:
+            missing += [
+                "// The user may have switched sessions during the await: leave the",
+                "// new session's transcript alone (#1937).",
+            ]
+            commented = True
+        missing.append(statement)
+    if missing:
+        edits.append(ctx.layout.insert_after(anchor, missing, indent=ctx.ensure_indent(holder)))
+    return edits
+
+
+def plan_bump_before_replace(ctx: FixContext) -> list[Edit]:
+    """Part 6: `_bumpMessagesGeneration();` right before the wholesale replace."""
+    function = ctx.ensure_all
+    holder = statement_holding(function, response_await(ctx))
+    edits = []
+    for write in messages_writes(ctx, function):
+        if write.range[0] < holder.range[1]:
+            continue
+        if _bump_between(ctx, holder.range[1], write.range[0]):
+            continue
+        edits.append(
+            ctx.layout.insert_before(
+                write,
+                [
+                    "// Spoil any older-page fetch still in flight before replacing (#1937).",
+                    f"{BUMP}();",
+                ],
+                indent=ctx.ensure_indent(write),
+            )
+        )
+    return edits
+
+
+def _bump_between(ctx: FixContext, low: int, high: int) -> bool:
+    return any(
+        node.type == "ExpressionStatement"
+        and ctx.compact(node) == f"{BUMP}()"
+        and low <= node.range[0] < high
+        for node in walk(ctx.ensure_all.body, into_functions=False)
+    )
+
+
+def plan_oldest_reset(ctx: FixContext) -> list[Edit]:
+    """Part 7: `_oldestIdx = 0;` once the whole history is in."""
+    function = ctx.ensure_all
+    for node in walk(function.body, into_functions=False):
+        if node.type == "AssignmentExpression" and ctx.compact(node.left) == OLDEST_INDEX:
+            return []
+    holder = statement_holding(function, response_await(ctx))
+    later = [
+        each
+        for statements in statement_lists(function.body)
+        for each in statements
+        if each.range[0] > holder.range[1]
+    ]
+    anchor = next((each for each in later if is_assignment_to(each, "_messagesTruncated", "false", ctx.text)), None)
+    if anchor is None:
+        writes = [each for each in messages_writes(ctx, function) if each.range[0] > holder.range[1]]
+        if not writes:
+            raise Refused(f"_ensureAllMessagesLoaded at line {ctx.line(function)} never replaces S.messages")
+        anchor = writes[-1]
+    return [
+        ctx.layout.insert_after(
+            anchor,
+            [
+                "// The whole history is loaded: nothing older is left to page in (#1937).",
+                f"{OLDEST_INDEX} = 0;",
+            ],
+            indent=ctx.ensure_indent(anchor),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Rule:
+    part: int
+    name: str
+    plan: Callable[[FixContext], list[Edit]]
+
+
+RULES = (
+    Rule(1, "generation counter", plan_generation_counter),
+    Rule(2, "generation snapshot", plan_snapshot),
+    Rule(3, "generation guard", plan_generation_guards),
+    Rule(4, "wait then lock", plan_wait_then_lock),
+    Rule(5, "session guards", plan_session_guards),
+    Rule(6, "bump before replace", plan_bump_before_replace),
+    Rule(7, "page index reset", plan_oldest_reset),
+)

@@ -1,0 +1,26 @@
+"""One frozen value holding everything the command line decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Mode(Enum):
+    CHECK = "check"  # report only; exit 1 when a file needs the fix
+    DRY_RUN = "dry-run"  # print the diff, write nothing
+    WRITE = "write"  # write the fixed files
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: Mode
+    verify: bool = False
+    jobs: int = 1
+    patch_dir: Path | None = None
+    cwd: Path = Path(".")
+
+    @property
+    def writes(self) -> bool:
+        return self.mode is Mode.WRITE
