@@ -92,7 +92,8 @@ class Layout:
             depth = len(line) - len(line.lstrip("\t"))
             code = line[depth:]
             is_last = position == len(lines) - 1
-            if not self.style.semicolons and code.endswith(";") and not (
+            is_comment = code.startswith("//")
+            if not self.style.semicolons and not is_comment and code.endswith(";") and not (
                 is_last and _ASI_HAZARD.match(before)
             ):
                 code = code[:-1]

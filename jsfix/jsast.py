@@ -105,3 +105,19 @@ def is_early_return_guard(node: Node) -> bool:
         and bool(consequent.body)
         and consequent.body[-1].type == "ReturnStatement"
     )
+
+
+_POSITION_KEYS = {"range", "loc", "_start", "_end", "_line", "_column"}
+
+
+def shape_of_program(program: Node) -> object:
+    """The syntax tree as plain data without positions: equal for the same program."""
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: strip(item) for key, item in value.items() if key not in _POSITION_KEYS}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    return strip(program.toDict())

@@ -278,7 +278,7 @@ def plan_generation_guards(ctx: FixContext) -> list[Edit]:
             ctx.layout.insert_after(
                 anchor,
                 [
-                    "// The transcript was replaced while this request was in flight;",
+                    "// The transcript was replaced while this request was in flight, so",
                     "// prepending now would duplicate messages (#1937).",
                     GENERATION_GUARD,
                 ],

@@ -1,0 +1,3 @@
+from jsfix.cli import main
+
+main()
