@@ -1,0 +1,95 @@
+"""Each rule on its own: take one part out of a fixed file, only that part comes back."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+
+from jsfix.fix import Status, plan_fix
+from jsfix.locate import Refused
+from jsfix.offsets import Utf16Offsets
+
+FIXED = (FIXTURES / "fully-fixed" / "input.js").read_text(encoding="utf-8")
+
+
+def without(text: str, snippet: str, kept: str = "") -> str:
+    """`text` with `snippet` (which must occur once) replaced by `kept`."""
+    assert text.count(snippet) == 1, snippet
+    return text.replace(snippet, kept)
+
+
+def test_the_fixed_fixture_needs_nothing():
+    assert plan_fix(FIXED).status is Status.ALREADY_FIXED
+
+
+@pytest.mark.parametrize(
+    ("removed", "part"),
+    [
+        (("  const startGeneration = _messagesGeneration;\n",), "generation snapshot"),
+        (("    if (_messagesGeneration !== startGeneration) return;\n",), "generation guard"),
+        (("    // Another chat may have been opened while the history was loading.\n"
+          "    if (!S.session || S.session.session_id !== sid) return;\n",), "session guards"),
+        (("    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;\n    const msgs",
+          "    const msgs"), "session guards"),
+        (("    // Invalidate any page fetch that snapshotted the old generation.\n    _bumpMessagesGeneration();\n",), "bump before replace"),
+        (("    _oldestIdx = 0;\n",), "page index reset"),
+        (
+            (
+                "function _bumpMessagesGeneration() {\n  _messagesGeneration = (_messagesGeneration + 1) | 0;\n"
+                "  return _messagesGeneration;\n}\n",
+            ),
+            "generation counter",
+        ),
+    ],
+    ids=["snapshot", "generation-guard", "session-guard", "loading-session-guard", "bump", "reset", "bump-helper"],
+)
+def test_a_missing_part_is_the_only_one_added(removed, part):
+    broken = without(FIXED, *removed)
+    plan = plan_fix(broken)
+    assert plan.parts == (part,)
+    fixed = plan.apply(broken)
+    assert plan_fix(fixed).status is Status.ALREADY_FIXED
+
+
+def test_missing_wait_block_alone_is_added_before_the_existing_lock():
+    wait_block = FIXED[FIXED.index("  if (_loadingOlder) {\n") : FIXED.index("  _loadingOlder = true;\n  try {\n    const sid")]
+    broken = without(FIXED, wait_block)
+    plan = plan_fix(broken)
+    assert plan.parts == ("wait then lock",)
+    fixed = plan.apply(broken)
+    assert fixed.index("while (_loadingOlder)") < fixed.index("  _loadingOlder = true;\n  try {\n    const sid")
+    assert plan_fix(fixed).status is Status.ALREADY_FIXED
+
+
+def test_the_session_guard_uses_the_forks_own_local_names():
+    text = (FIXTURES / "upstream-parent" / "input.js").read_text(encoding="utf-8")
+    renamed = text.replace("const sid = S.session.session_id;", "const activeId = S.session.session_id;")
+    renamed = renamed.replace("encodeURIComponent(sid)}&messages=1&resolve_model=0`)", "encodeURIComponent(activeId)}&messages=1&resolve_model=0`)")
+    renamed = renamed.replace("S.session.session_id === sid) {\n    S.session.message_count", "S.session.session_id === activeId) {\n    S.session.message_count")
+    fixed = plan_fix(renamed).apply(renamed)
+    assert "if (!S.session || S.session.session_id !== activeId) return;" in fixed
+    assert "if (_loadingSessionId !== null && _loadingSessionId !== activeId) return;" in fixed
+
+
+def test_the_loading_session_guard_is_left_out_where_the_name_is_not_declared():
+    text = (FIXTURES / "upstream-parent" / "input.js").read_text(encoding="utf-8")
+    text = text.replace("let _loadingSessionId = null;", "let _loadingSessionKey = null;")
+    text = text.replace("_loadingSessionId", "_loadingSessionKey")
+    fixed = plan_fix(text).apply(text)
+    assert "if (!S.session || S.session.session_id !== sid) return;" in fixed
+    assert "_loadingSessionId" not in fixed
+
+
+def test_a_name_the_fix_needs_taken_by_a_const_is_refused():
+    text = (FIXTURES / "upstream-parent" / "input.js").read_text(encoding="utf-8")
+    taken = text.replace("let _oldestIdx = 0;", "let _oldestIdx = 0;\nconst _messagesGeneration = 'v2';")
+    with pytest.raises(Refused, match=r"^_messagesGeneration is already declared as a const at line \d+$"):
+        plan_fix(taken)
+
+
+def test_utf16_offsets_count_astral_characters_twice():
+    text = "a😀b𝒳c"
+    offsets = Utf16Offsets(text)
+    # UTF-16 units: a=0, 😀=1-2, b=3, 𝒳=4-5, c=6
+    assert [offsets.to_index(unit) for unit in (0, 1, 3, 4, 6, 7)] == [0, 1, 2, 3, 4, 5]
+    assert Utf16Offsets("plain").to_index(4) == 4
