@@ -35,8 +35,9 @@ class Plan:
         return apply_edits(text, self.edits)
 
 
-def plan_fix(text: str) -> Plan:
-    located = locate_targets(text)
+def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
+    """What the file needs. `full_parse` skips the fast path (see locate.py)."""
+    located = locate_targets(text, full_parse=full_parse)
     if located is None:
         return Plan(Status.NOT_APPLICABLE, reason="neither _loadOlderMessages nor _ensureAllMessagesLoaded is defined")
     equivalent = describe_equivalent_fix(located)

@@ -10,13 +10,14 @@ fit (defined twice, nested, an arrow function, not async...).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import esprima
 from esprima.nodes import Node
 
 from jsfix.jsast import rebase_ranges, walk
 from jsfix.offsets import Utf16Offsets
+from jsfix.scan import Head, ScanUncertain, TopLevel, scan_top_level
 
 LOAD_OLDER = "_loadOlderMessages"
 ENSURE_ALL = "_ensureAllMessagesLoaded"
@@ -37,6 +38,9 @@ class Declaration:
     kind: str  # 'async function', 'function', 'let', 'const', 'var', 'class', 'import'
     start: int
     end: int
+    # The declarator or declaration itself, for its shape: only the two
+    # targets' ranges are rebased to Python indices.
+    node: Node | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def top_level_declarations(program: Node, offsets: Utf16Offsets) -> list[tuple[D
 
     def add(name: str, kind: str, node: Node, whole: Node) -> None:
         span = (offsets.to_index(whole.range[0]), offsets.to_index(whole.range[1]))
-        found.append((Declaration(name, kind, *span), node))
+        found.append((Declaration(name, kind, *span, node=node), node))
 
     for statement in program.body:
         inner = statement
@@ -113,13 +117,45 @@ def describe_other_form(program: Node, name: str, text: str, offsets: Utf16Offse
         line = None
         if node.type == "FunctionDeclaration" and node.id is not None and node.id.name == name:
             line, form = node, "nested inside another function or block"
-        elif node.type in ("MethodDefinition", "Property") and _key_name(node) == name:
-            line, form = node, "a method, not a top-level function"
+        elif node.type in ("MethodDefinition", "Property", "PropertyDefinition") and _key_name(node) == name:
+            # `{ _loadOlderMessages: null }` only names a property; a function there is a method.
+            if _is_function(node.value):
+                line, form = node, "a method, not a top-level function"
         elif node.type == "VariableDeclarator" and node.id.type == "Identifier" and node.id.name == name:
-            line, form = node, "not a function declaration"
+            if _is_function(node.init):
+                line, form = node, "not a function declaration"
+        elif node.type == "AssignmentExpression" and _assigned_name(node.left) == name and _is_function(node.right):
+            line, form = node, "a function assigned to a variable or property, not a function declaration"
         if line is not None:
             at = line_number(text, offsets.to_index(line.range[0]))
             return f"{name} at line {at} is {form}"
+    return None
+
+
+def _describe_form(declaration: Declaration, node: Node) -> str:
+    if declaration.kind == "function":
+        return "not async"
+    if declaration.kind in ("let", "const", "var") and node.init is not None:
+        if node.init.type == "ArrowFunctionExpression":
+            return f"an arrow function ({declaration.kind}), not an async function declaration"
+        if node.init.type == "FunctionExpression":
+            return f"a function expression ({declaration.kind}), not an async function declaration"
+    return f"declared with {declaration.kind}, not as an async function declaration"
+
+
+_BARE_CR = re.compile(r"\r(?!\n)")
+_ANY_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+
+
+def _is_function(node: Node | None) -> bool:
+    return node is not None and node.type in ("FunctionExpression", "ArrowFunctionExpression")
+
+
+def _assigned_name(target: Node) -> str | None:
+    if target.type == "Identifier":
+        return target.name
+    if target.type == "MemberExpression" and not target.computed and target.property.type == "Identifier":
+        return target.property.name
     return None
 
 
@@ -128,10 +164,30 @@ def _key_name(node: Node) -> str | None:
     return key.name if key is not None and key.type == "Identifier" else None
 
 
-def locate_targets(text: str) -> Located | None:
-    """The targets with their syntax trees, or None when the file has neither."""
+def locate_targets(text: str, *, full_parse: bool = False) -> Located | None:
+    """The targets with their syntax trees, or None when the file has neither.
+
+    The fast path (`_locate_by_scan`) handles the ordinary file: one top-level
+    async declaration of each target, each confirmed by esprima on its own
+    text. Anything else, and every `full_parse=True` call, goes through a
+    full esprima parse, which alone decides refusals.
+    """
     if LOAD_OLDER not in text and ENSURE_ALL not in text:
         return None
+    _refuse_lone_carriage_returns(text)
+    located = None if full_parse else _locate_by_scan(text)
+    return located or _locate_by_full_parse(text)
+
+
+def _refuse_lone_carriage_returns(text: str) -> None:
+    bare_cr = _BARE_CR.search(text)
+    if bare_cr:
+        # jsfix places and indents lines by LF; a lone CR would throw that off.
+        line = len(_ANY_LINE_BREAK.findall(text, 0, bare_cr.start())) + 1
+        raise Refused(f"has a line break that is a lone CR (\\r) at line {line}; jsfix writes only LF or CRLF files")
+
+
+def _locate_by_full_parse(text: str) -> Located | None:
     program, is_module = parse_program(text)
     offsets = Utf16Offsets(text)
     declared = top_level_declarations(program, offsets)
@@ -150,8 +206,9 @@ def locate_targets(text: str) -> Located | None:
             continue
         declaration, node = matches[0]
         if declaration.kind != "async function":
-            form = "not async" if declaration.kind == "function" else f"declared with {declaration.kind}, not as an async function declaration"
-            raise Refused(f"{name} at line {line_number(text, declaration.start)} is {form}")
+            raise Refused(f"{name} at line {line_number(text, declaration.start)} is {_describe_form(declaration, node)}")
+        if node.generator:
+            raise Refused(f"{name} at line {line_number(text, declaration.start)} is an async generator, not an async function")
         rebase_ranges(node, offsets, 0)
         functions[name] = node
     if len(missing) == 2:
@@ -166,3 +223,117 @@ def locate_targets(text: str) -> Located | None:
         declarations=tuple(each for each, _ in declared),
         is_module=is_module,
     )
+
+
+# Top-level names the rules look up by position; a depth-0 use of one that is
+# not its declaration (`let a = 1, _messagesGeneration = 0;`) sends the file
+# to the full parse.
+_ANCHOR_NAMES = ("_oldestIdx", "_messagesGeneration", "_bumpMessagesGeneration", "_loadingOlder", "_loadingSessionId")
+
+
+def _locate_by_scan(text: str) -> Located | None:
+    """The fast path, or None when anything is unusual (the full parse then decides).
+
+    The scanner finds the top-level statement heads without building a
+    syntax tree; esprima then parses each target function's own text, and
+    must find exactly one async function declaration of that name spanning
+    exactly that text. Declarations the rules insert next to are confirmed
+    the same way.
+    """
+    try:
+        top = scan_top_level(text, TARGETS + _ANCHOR_NAMES)
+    except ScanUncertain:
+        return None
+    for mention in top.mentions:
+        if mention.depth == 0 and mention.declares is None:
+            return None
+    if any(head.keyword == "import" for head in top.heads):
+        return None  # imported names are not all in the heads; let the full parse list them
+    functions = {}
+    for name in TARGETS:
+        heads = [head for head in top.heads if head.name == name]
+        if len(heads) != 1 or heads[0].keyword != "async function" or heads[0].body_end is None:
+            return None
+        functions[name] = _confirm_function(text, heads[0], name, top.is_module)
+        if functions[name] is None:
+            return None
+    declarations = []
+    for head in top.heads:
+        if head.name is None or head.keyword in ("import", "export"):
+            continue
+        end, node = head.body_end if head.body_end is not None else head.start, None
+        if head.name in _ANCHOR_NAMES:
+            confirmed = _confirm_declaration(text, head, top)
+            if confirmed is None:
+                return None
+            end, node = confirmed
+        declarations.append(Declaration(head.name, head.keyword, head.start, end, node=node))
+    return Located(
+        text=text,
+        load_older=functions[LOAD_OLDER],
+        ensure_all=functions[ENSURE_ALL],
+        declarations=tuple(declarations),
+        is_module=top.is_module,
+    )
+
+
+def _parse_slice(piece: str, as_module: bool) -> Node | None:
+    try:
+        return (esprima.parseModule if as_module else esprima.parseScript)(piece, {"range": True})
+    except esprima.Error:
+        return None
+
+
+def _confirm_function(text: str, head: Head, name: str, is_module: bool) -> Node | None:
+    piece = text[head.start : head.body_end]
+    program = _parse_slice(piece, is_module or head.exported)
+    if program is None or len(program.body) != 1:
+        return None
+    node = program.body[0]
+    if head.exported:
+        node = node.declaration
+    if (
+        node is None
+        or node.type != "FunctionDeclaration"
+        or node.id is None
+        or node.id.name != name
+        or not node.isAsync
+        or node.generator
+    ):
+        return None
+    offsets = Utf16Offsets(piece)
+    if offsets.to_index(program.body[0].range[1]) != len(piece):
+        return None
+    rebase_ranges(node, offsets, head.start)
+    return node
+
+
+def _confirm_declaration(text: str, head: Head, top: TopLevel) -> tuple[int, Node] | None:
+    """End and node of a top-level declaration the rules look into, parsed on its own.
+
+    The node is the declarator of a `let`/`const`/`var`, or the function or
+    class itself, as the full parse would give it.
+    """
+    following = [each.start for each in top.heads if each.start > head.start]
+    stop = head.body_end if head.body_end is not None else (following[0] if following else len(text))
+    piece = text[head.start : stop]
+    program = _parse_slice(piece, top.is_module or head.exported)
+    if program is None or not program.body:
+        return None
+    statement = program.body[0]
+    inner = statement.declaration if head.exported else statement
+    if inner is None:
+        return None
+    if inner.type == "VariableDeclaration":
+        declarators = inner.declarations
+        if len(declarators) != 1 or declarators[0].id.type != "Identifier" or declarators[0].id.name != head.name:
+            return None
+        node = declarators[0]
+    elif inner.type in ("FunctionDeclaration", "ClassDeclaration") and inner.id is not None and inner.id.name == head.name:
+        node = inner
+    else:
+        return None
+    offsets = Utf16Offsets(piece)
+    end = head.start + offsets.to_index(statement.range[1])
+    rebase_ranges(node, offsets, head.start)
+    return end, node

@@ -16,12 +16,16 @@ from pathlib import Path
 
 from jsfix.diff import count_changes, unified_diff
 from jsfix.fix import Plan, Status, plan_fix
-from jsfix.locate import ENSURE_ALL, LOAD_OLDER, Refused, parse_program
+from jsfix.locate import ENSURE_ALL, LOAD_OLDER, Refused
 from jsfix.outcomes import FileResult, Outcome
 from jsfix.settings import Settings
 from jsfix.source import UnreadableSource, decode_source
 
 MAX_BYTES = 5 * 1024 * 1024
+# The names in UTF-8 and in UTF-16, so a UTF-16 file is refused, not skipped.
+_TARGET_NAMES_AS_BYTES = [
+    name.encode(encoding) for name in (LOAD_OLDER, ENSURE_ALL) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+]
 
 
 class WriteRefused(Exception):
@@ -49,14 +53,21 @@ def process_file(path: Path, settings: Settings) -> FileResult:
 
 
 def _process(path: Path, label: str, settings: Settings) -> FileResult:
+    too_large = f"is larger than {MAX_BYTES // (1024 * 1024)} MB"
     try:
+        status = path.stat()
+        # Reading a FIFO would block forever, and a device or directory is no source file.
+        if not stat.S_ISREG(status.st_mode):
+            return FileResult(label, Outcome.REFUSED, "is not a regular file")
+        if status.st_size > MAX_BYTES:
+            return FileResult(label, Outcome.REFUSED, too_large)
         data = path.read_bytes()
     except OSError as error:
         return FileResult(label, Outcome.REFUSED, f"cannot be read: {error.strerror or error}")
     before = sha256(data)
     if len(data) > MAX_BYTES:
-        return FileResult(label, Outcome.REFUSED, f"is larger than {MAX_BYTES // (1024 * 1024)} MB", sha256_before=before)
-    if LOAD_OLDER.encode() not in data and ENSURE_ALL.encode() not in data:
+        return FileResult(label, Outcome.REFUSED, too_large, sha256_before=before)
+    if not any(name in data for name in _TARGET_NAMES_AS_BYTES):
         return FileResult(label, Outcome.NOT_APPLICABLE, "neither target function is mentioned", sha256_before=before)
     try:
         source = decode_source(data)
@@ -101,12 +112,16 @@ _OUTCOME_OF_STATUS = {
 
 
 def check_fixed_text(fixed_text: str) -> str | None:
-    """Why the fixed text must not be written, or None. A problem here is a jsfix bug."""
+    """Why the fixed text must not be written, or None. A problem here is a jsfix bug.
+
+    The full esprima parse here is what makes the fast path safe to write
+    from: the whole fixed file parses, esprima itself finds both targets at
+    top level, and a second pass over it plans nothing.
+    """
     try:
-        parse_program(fixed_text)
-        again: Plan = plan_fix(fixed_text)
+        again: Plan = plan_fix(fixed_text, full_parse=True)
     except Refused as error:
-        return f"jsfix bug: the fixed text does not parse ({error})"
+        return f"jsfix bug: the fixed text does not pass a full parse ({error})"
     if again.status is not Status.ALREADY_FIXED:
         return f"jsfix bug: a second pass would still change the file ({again.reason})"
     return None
@@ -122,18 +137,33 @@ def write_atomically(path: Path, expected: bytes, data: bytes) -> str:
         raise WriteRefused(f"cannot be written: {error.strerror}") from None
     if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
         raise WriteRefused("is read-only, so it was not written")
-    if target.read_bytes() != expected:
+    if status.st_nlink > 1:
+        # A rename would give this name new content and leave the other links stale.
+        raise WriteRefused(f"has {status.st_nlink} hard links, so it was not written (a rename would split them)")
+    if sha256(target.read_bytes()) != sha256(expected):
         raise WriteRefused("changed on disk while jsfix was working, so it was not written")
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".jsfix")
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".jsfix")
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        _keep_owner(temporary, status)
         os.replace(temporary, target)
     except OSError as error:
-        if os.path.exists(temporary):
+        if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
         raise WriteRefused(f"could not be replaced ({error.strerror or error}); the original is unchanged") from None
     return note
+
+
+def _keep_owner(temporary: str, status: os.stat_result) -> None:
+    """Give the new file the old one's owner, where this process may (as root)."""
+    if (status.st_uid, status.st_gid) == (os.getuid(), os.getgid()):
+        return
+    try:
+        os.chown(temporary, status.st_uid, status.st_gid)
+    except OSError:
+        pass  # not allowed here: the file keeps this process's owner
