@@ -1,0 +1,38 @@
+"""The behavioural check: run a file's own racing functions under node.
+
+    report = verify_source(text)
+    report.holds            # every scenario holds on every schedule
+    report.violated         # the scenarios that do not, with their schedules
+    report.to_json()
+
+Raises NodeNotFound when node is missing and VerifyError when the file's
+functions cannot be extracted or run.
+"""
+
+from jsfix.verify.extract import Extraction, Utf16Index, extract
+from jsfix.verify.runner import (
+    HARNESS,
+    NodeNotFound,
+    ScenarioResult,
+    VerifyError,
+    VerifyReport,
+    build_job,
+    run_job,
+    verify_path,
+    verify_source,
+)
+
+__all__ = [
+    "HARNESS",
+    "Extraction",
+    "NodeNotFound",
+    "ScenarioResult",
+    "Utf16Index",
+    "VerifyError",
+    "VerifyReport",
+    "build_job",
+    "extract",
+    "run_job",
+    "verify_path",
+    "verify_source",
+]

@@ -1,0 +1,1356 @@
+#!/usr/bin/env node
+// jsfix behavioural check for the #1937 race (endless-scroll prefetch vs
+// Start-jump). Self-contained: node's standard library only, no npm packages.
+//
+// It runs a file's own `_loadOlderMessages` and `_ensureAllMessagesLoaded`
+// in a `vm` context with a stubbed page, and explores every order in which
+// their pending requests and timers can settle (stateless model checking:
+// each schedule re-runs the scenario from scratch and replays its choices).
+//
+// Usage:  node harness.js < job.json > result.json
+//         node harness.js static/sessions.js      (same as {"file": ...})
+//
+// Job (JSON on stdin), either of two forms:
+//
+//   {"file": "static/sessions.js"}  or  {"text": "<the file's text>"}
+//     The harness cuts out the two functions and the declarations they use
+//     itself (a tokenizer, see "extraction" below). Add "extractOnly": true
+//     to get {"ok": true, "extraction": {source, declared, state, free,
+//     optional, strict, kept}} instead of running the scenarios.
+//
+//   {"source": ..., ...} as jsfix builds it (jsfix parses with esprima):
+//   {
+//     "source":   "<JS text>",   // the top-level declarations to run, in file
+//                                //   order: the two functions plus the state
+//                                //   and helpers they use (no import/export)
+//     "declared": ["name", ...], // top-level names `source` declares
+//     "state":    {"_loadingOlder": "_loadingOlder", ...},
+//                                // how to read and assign each of
+//                                //   _loadingOlder, _oldestIdx,
+//                                //   _messagesTruncated, _loadingSessionId: an
+//                                //   assignable JS expression valid inside
+//                                //   `source` (e.g. "pagerState.loadingOlder").
+//                                //   A name left out is a page global.
+//     "free":     ["name", ...], // names `source` uses but does not declare;
+//                                //   each becomes a generic stub unless the
+//                                //   harness models it (S, api, timers, ...)
+//     "optional": ["name", ...], // names only probed with `typeof`: left
+//                                //   undefined, so the code takes its fallback
+//     "strict":   false,         // run `source` in strict mode (ES modules)
+//   }
+//
+//   Both forms also take:
+//     "scenarios": null,         // names to run (see SCENARIOS), null = all
+//     "maxSteps": 200,           // steps in one schedule before "livelock"
+//     "maxSchedules": 20000,     // schedules per scenario before giving up
+//     "traces": false            // also list every schedule explored
+//   Other fields are ignored.
+//
+// Result (JSON on stdout, exit status 0 even when a scenario is violated):
+//   {"ok": true, "scenarios": [{
+//      "name": "prefetch-then-start-jump",
+//      "title": "prefetch in flight, then Start-jump",
+//      "holds": false,
+//      "schedules": 7,            // complete schedules explored
+//      "complete": true,          // false when maxSchedules was reached
+//      "violation": "30 duplicate rows",          // null when it holds
+//      "schedule": ["prefetch request sent", "Start-jump request sent",
+//                   "Start-jump response", "prefetch response: 30 duplicate rows"],
+//      "errors": []               // unexpected exceptions the code swallowed
+//   }, ...]}
+//   or {"ok": false, "error": "why nothing could run"}.
+//
+// The world: session A has 90 messages "A0".."A89" of which the last 30 are
+// loaded (_oldestIdx 60, _messagesTruncated true); session B has 45, and a
+// switch loads its last 30. A fake `api()` answers the URLs the functions
+// build (`msg_before`+`msg_limit` pages, `msg_limit` tails, the full history)
+// with promises only the scheduler settles. Timers are fake; the scheduler
+// fires them in deadline order. A session switch does what loadSession()
+// does: it starts by setting _loadingSessionId, emptying the transcript,
+// resetting _messagesTruncated and _oldestIdx and force-releasing
+// _loadingOlder, and completes later by installing session B and its tail.
+
+'use strict';
+
+const vm = require('vm');
+
+const HISTORY = { A: 90, B: 45 };
+const TAIL = 30;
+// Timer firings in one step before a step that changes nothing counts as a
+// stutter: while something else can still happen, and when nothing else can.
+const STUTTER_CAP = 64;
+const STUTTER_CAP_ALONE = 4000;
+const INJECTED_FAILURE = 'network error (injected by the harness)';
+const STATE_NAMES = ['_loadingOlder', '_oldestIdx', '_messagesTruncated', '_loadingSessionId'];
+
+// Node globals that are also browser globals and harmless to lend the code
+// (no network, no process): everything else it names and the harness does
+// not model becomes a stub.
+const PASSED_THROUGH = new Set([
+  'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'structuredClone', 'AbortController', 'atob', 'btoa',
+]);
+
+// Calls the scenarios make. `label` is how schedules name the caller.
+const CALLS = {
+  loadOlder: { fn: '_loadOlderMessages', label: 'prefetch' },
+  ensureAll: { fn: '_ensureAllMessagesLoaded', label: 'Start-jump' },
+};
+
+// Each scenario: calls made at the start (in order, each running to its
+// first await), calls the scheduler may make at any point of the schedule
+// ("anytime": also while the first ones are in flight; `afterSwitch` ones
+// only once session B is loaded), calls made once everything has settled
+// ("later"), which requests fail, and what must hold at the end on top of
+// the invariants every scenario checks. A call is "loadOlder", "ensureAll"
+// or "switch".
+const SCENARIOS = [
+  {
+    name: 'prefetch-then-start-jump',
+    title: 'prefetch in flight, then Start-jump',
+    start: ['loadOlder'],
+    anytime: ['ensureAll'],
+    expect: { full: true },
+  },
+  {
+    name: 'start-jump-then-prefetch',
+    title: 'Start-jump in flight, then prefetch',
+    start: ['ensureAll'],
+    anytime: ['loadOlder'],
+    expect: { full: true },
+  },
+  {
+    name: 'two-start-jumps',
+    title: 'two Start-jumps at once',
+    start: ['ensureAll'],
+    anytime: ['ensureAll'],
+    expect: { full: true },
+  },
+  {
+    name: 'switch-during-start-jump',
+    title: 'session switch while Start-jump awaits',
+    start: ['ensureAll'],
+    anytime: ['switch'],
+    expect: { session: 'B' },
+  },
+  {
+    name: 'switch-during-both',
+    title: 'session switch while prefetch and Start-jump are in flight',
+    start: ['loadOlder', 'ensureAll'],
+    anytime: ['switch'],
+    expect: { session: 'B' },
+  },
+  {
+    name: 'start-jump-fails',
+    title: 'Start-jump request fails, then a prefetch',
+    start: ['ensureAll'],
+    later: ['loadOlder'],
+    fail: ['full'],
+    expect: { laterRequest: true },
+  },
+  {
+    name: 'prefetch-fails-during-start-jump',
+    title: 'prefetch request fails while Start-jump waits',
+    start: ['loadOlder', 'ensureAll'],
+    fail: ['page'],
+    expect: { full: true },
+  },
+  {
+    name: 'full-load-resets-oldest-idx',
+    title: 'after a full load _oldestIdx is 0',
+    start: ['ensureAll'],
+    expect: { full: true, oldestIdxZero: true },
+  },
+  {
+    // loadSession() force-releases _loadingOlder, so a prefetch still in
+    // flight for the old session runs its `finally` later and can release
+    // the lock a Start-jump on the new session holds. A prefetch that then
+    // starts on the new session must still not prepend onto the full load.
+    name: 'stale-prefetch-after-switch',
+    title: 'old prefetch lands after a switch, during Start-jump and a prefetch on the new session',
+    start: ['loadOlder'],
+    anytime: ['switch', { call: 'ensureAll', afterSwitch: true }, { call: 'loadOlder', afterSwitch: true }],
+    expect: { session: 'B' },
+  },
+];
+
+// ---------------------------------------------------------------- the page
+
+function makeMessage(sid, i) {
+  return { role: i % 2 === 0 ? 'user' : 'assistant', content: `${sid}${i}` };
+}
+
+function historyOf(sid) {
+  const out = [];
+  for (let i = 0; i < (HISTORY[sid] || 0); i++) out.push(makeMessage(sid, i));
+  return out;
+}
+
+function sessionOf(sid, messages, offset) {
+  const total = HISTORY[sid];
+  const session = {
+    session_id: sid,
+    title: `Session ${sid}`,
+    message_count: total,
+    tool_calls: [],
+    last_usage: {},
+    _messages_offset: offset,
+    _messages_truncated: offset > 0,
+  };
+  if (messages) session.messages = messages;
+  return session;
+}
+
+// A generic stand-in for anything the code touches that the harness does
+// not model: callable, constructible, every property is another stub,
+// assignments stick, it is not a thenable, and it turns into 0 or ''.
+function makeStub() {
+  const values = new Map();
+  const target = function stub() {};
+  const proxy = new Proxy(target, {
+    get(_, key) {
+      if (key === 'then') return undefined;
+      if (key === Symbol.toPrimitive) return hint => (hint === 'string' ? '' : 0);
+      if (key === Symbol.iterator) return function* empty() {};
+      if (key === 'toString' || key === 'toJSON') return () => '';
+      if (key === 'valueOf') return () => 0;
+      if (key === 'length') return 0;
+      if (key === 'prototype') return target.prototype;
+      if (!values.has(key)) values.set(key, makeStub());
+      return values.get(key);
+    },
+    set(_, key, value) {
+      values.set(key, value);
+      return true;
+    },
+    has: () => true,
+    deleteProperty(_, key) {
+      values.delete(key);
+      return true;
+    },
+    apply: () => proxy,
+    construct: () => proxy,
+  });
+  return proxy;
+}
+
+function makeStorage() {
+  const data = new Map();
+  return {
+    getItem: k => (data.has(String(k)) ? data.get(String(k)) : null),
+    setItem: (k, v) => data.set(String(k), String(v)),
+    removeItem: k => data.delete(String(k)),
+    clear: () => data.clear(),
+    key: i => Array.from(data.keys())[i] ?? null,
+    get length() {
+      return data.size;
+    },
+  };
+}
+
+// ------------------------------------------------------------ one program
+
+function buildFactorySource(job) {
+  const access = {};
+  for (const name of STATE_NAMES) access[name] = (job.state && job.state[name]) || name;
+  const getters = STATE_NAMES.map(n => `${JSON.stringify(n)}: () => (${access[n]})`).join(',\n    ');
+  const setters = STATE_NAMES.map(n => `${JSON.stringify(n)}: (v) => { ${access[n]} = v; }`).join(',\n    ');
+  const peeks = (job.declared || [])
+    .map(n => `try { if (typeof ${n} !== 'function') o[${JSON.stringify(n)}] = ${n}; } catch (e) {}`)
+    .join('\n      ');
+  return `(function () {
+  ${job.strict ? "'use strict';" : ''}
+${job.source}
+;return {
+  loadOlder: () => _loadOlderMessages(),
+  ensureAll: () => _ensureAllMessagesLoaded(),
+  get: {
+    ${getters}
+  },
+  set: {
+    ${setters}
+  },
+  peek() {
+    const o = {};
+      ${peeks}
+    return o;
+  },
+};
+})`;
+}
+
+let builtinNames = null;
+
+// What a fresh context already has (Math, Promise, ...): never stubbed.
+function contextBuiltins() {
+  if (!builtinNames) {
+    const global = vm.runInContext('globalThis', vm.createContext({}));
+    builtinNames = new Set(Object.getOwnPropertyNames(global));
+  }
+  return builtinNames;
+}
+
+// Everything one run of one schedule needs: a fresh context and program, the
+// fake server, the fake clock, and the calls made so far.
+class World {
+  constructor(job, script, scenario) {
+    this.job = job;
+    this.scenario = scenario;
+    this.requests = [];
+    this.timers = [];
+    this.clock = 0;
+    this.nextTimerId = 1;
+    this.calls = [];
+    this.errors = [];
+    this.anytimeDone = new Array((scenario.anytime || []).length).fill(false);
+    this.laterDone = new Array((scenario.later || []).length).fill(false);
+    this.switchState = 'none'; // none -> started -> done
+    this.laterRequestFrom = null;
+
+    const sandbox = {};
+    const context = vm.createContext(sandbox);
+    this.sandbox = sandbox;
+    const inner = vm.runInContext('({ Promise, Error, JSON })', context);
+    this.Promise = inner.Promise;
+    this.Error = inner.Error;
+
+    const modelled = this.page();
+    const optional = new Set(job.optional || []);
+    for (const name of job.free || []) {
+      if (optional.has(name) || name in modelled) continue;
+      if (contextBuiltins().has(name)) continue;
+      sandbox[name] = PASSED_THROUGH.has(name) ? globalThis[name] : makeStub();
+    }
+    Object.assign(sandbox, modelled);
+    sandbox.window = sandbox.self = vm.runInContext('globalThis', context);
+    // State the file does not declare lives on the page (another script).
+    for (const name of STATE_NAMES) {
+      if (!(job.state && job.state[name])) sandbox[name] = undefined;
+    }
+
+    this.program = script.runInContext(context)();
+    const set = this.program.set;
+    set._loadingOlder(false);
+    set._messagesTruncated(true);
+    set._oldestIdx(HISTORY.A - TAIL);
+    set._loadingSessionId(null);
+  }
+
+  page() {
+    const world = this;
+    const S = {
+      session: sessionOf('A', null, HISTORY.A - TAIL),
+      messages: historyOf('A').slice(HISTORY.A - TAIL),
+      toolCalls: [],
+      busy: false,
+      activeStreamId: null,
+      pendingFiles: [],
+    };
+    const silent = () => {};
+    const record = (...args) => {
+      for (const arg of args) {
+        if (arg && typeof arg === 'object' && 'message' in arg && arg.message !== INJECTED_FAILURE) {
+          const text = `${arg.name || 'Error'}: ${arg.message}`;
+          if (!world.errors.includes(text)) world.errors.push(text);
+        }
+      }
+    };
+    const timer = kind => (fn, delay, ...args) => world.addTimer(kind, fn, delay, args);
+    const cancel = id => {
+      world.timers = world.timers.filter(t => t.id !== id);
+    };
+    return {
+      S,
+      api: (url, opts) => world.request(url, opts),
+      setTimeout: timer('timeout'),
+      setInterval: timer('interval'),
+      requestAnimationFrame: fn => world.addTimer('frame', fn, 16, []),
+      clearTimeout: cancel,
+      clearInterval: cancel,
+      cancelAnimationFrame: cancel,
+      queueMicrotask: fn => world.Promise.resolve().then(fn),
+      console: { log: silent, info: silent, debug: silent, warn: record, error: record, trace: silent },
+      performance: { now: () => world.clock },
+      localStorage: makeStorage(),
+      sessionStorage: makeStorage(),
+      msgContent: m => (m && typeof m.content === 'string' ? m.content : ''),
+      document: makeStub(),
+      $: () => makeStub(),
+    };
+  }
+
+  // The page's state object, wherever the code under test left it.
+  get S() {
+    return this.sandbox.S;
+  }
+
+  // ---- the fake server
+
+  request(url, _opts) {
+    const parsed = new URL(String(url), 'http://page.invalid');
+    const q = parsed.searchParams;
+    if (!q.has('session_id')) return this.Promise.resolve({ ok: true }); // not about a transcript
+    const sid = q.get('session_id');
+    const before = q.has('msg_before') ? Number(q.get('msg_before')) : null;
+    const limit = q.has('msg_limit') ? Number(q.get('msg_limit')) : null;
+    const wantsMessages = q.get('messages') !== '0';
+    let kind = 'full';
+    if (!wantsMessages) kind = 'meta';
+    else if (before !== null || limit !== null) kind = 'page';
+    const request = {
+      id: this.requests.length,
+      sid,
+      kind,
+      before,
+      limit,
+      status: 'pending',
+      label: kind === 'page' ? 'prefetch' : kind === 'full' ? 'Start-jump' : 'session load',
+    };
+    request.promise = new this.Promise((resolve, reject) => {
+      request.resolve = resolve;
+      request.reject = reject;
+    });
+    this.requests.push(request);
+    return request.promise;
+  }
+
+  answer(request) {
+    const { sid } = request;
+    if (!(sid in HISTORY)) return { session: null };
+    const all = historyOf(sid);
+    if (request.kind === 'meta') return { session: sessionOf(sid, undefined, 0) };
+    if (request.kind === 'full') return { session: sessionOf(sid, all, 0) };
+    const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
+    const end = request.before !== null ? Math.max(0, Math.min(all.length, request.before)) : all.length;
+    const start = Math.max(0, end - limit);
+    return { session: sessionOf(sid, all.slice(start, end), start) };
+  }
+
+  settle(request) {
+    const failing = (this.scenario.fail || []).includes(request.kind);
+    request.status = failing ? 'failed' : 'answered';
+    if (failing) request.reject(new this.Error(INJECTED_FAILURE));
+    else request.resolve(this.answer(request));
+    return failing;
+  }
+
+  // ---- the fake clock
+
+  addTimer(kind, fn, delay, args) {
+    if (typeof fn !== 'function') return 0;
+    const ms = Math.max(0, Number(delay) || 0);
+    const t = { id: this.nextTimerId++, kind, fn, args, ms, due: this.clock + ms };
+    this.timers.push(t);
+    return t.id;
+  }
+
+  timerName(t) {
+    if (t.kind === 'frame') return 'animation frame';
+    return `${t.ms} ms ${t.kind === 'interval' ? 'interval' : 'timer'}`;
+  }
+
+  // ---- calls
+
+  call(what) {
+    const spec = CALLS[what];
+    const call = { what, fn: spec.fn, label: spec.label, status: 'pending', error: null };
+    this.calls.push(call);
+    let promise;
+    try {
+      promise = this.program[what]();
+    } catch (error) {
+      call.status = 'threw';
+      call.error = error;
+      return;
+    }
+    Promise.resolve(promise).then(
+      () => {
+        call.status = 'resolved';
+      },
+      error => {
+        call.status = 'rejected';
+        call.error = error;
+      },
+    );
+  }
+
+  // A snapshot of everything that can influence what happens next, except
+  // the timer queue: a timer firing that leaves it unchanged did nothing.
+  fingerprint() {
+    let state;
+    try {
+      state = JSON.stringify(this.program.peek());
+    } catch (e) {
+      state = String(e);
+    }
+    const S = this.S;
+    return JSON.stringify([
+      state,
+      STATE_NAMES.map(n => safe(() => this.program.get[n]())),
+      S.session ? S.session.session_id : null,
+      Array.isArray(S.messages) ? S.messages.map(m => m && m.content) : typeof S.messages,
+      this.requests.map(r => r.status),
+      this.calls.map(c => c.status),
+      this.anytimeDone,
+      this.laterDone,
+      this.switchState,
+    ]);
+  }
+}
+
+function safe(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    return `<${e && e.name}>`;
+  }
+}
+
+const flush = () => new Promise(resolve => setImmediate(resolve));
+
+// ------------------------------------------------------------- invariants
+
+function sessionOfMessage(m) {
+  const text = m && typeof m.content === 'string' ? m.content : '';
+  const match = /^([A-Z])\d+$/.exec(text);
+  return match ? match[1] : '?';
+}
+
+// What is wrong with the transcript on screen right now, or null.
+function transcriptProblem(world) {
+  const S = world.S;
+  if (!S.session) return null;
+  const sid = S.session.session_id;
+  if (!Array.isArray(S.messages)) return `S.messages is not an array (${typeof S.messages})`;
+  const contents = S.messages.map(m => (m && typeof m.content === 'string' ? m.content : '?'));
+  const foreign = {};
+  for (const m of S.messages) {
+    const owner = sessionOfMessage(m);
+    if (owner !== sid) foreign[owner] = (foreign[owner] || 0) + 1;
+  }
+  const owners = Object.keys(foreign);
+  if (owners.length) {
+    return owners.map(o => `session ${sid} shows ${foreign[o]} messages of session ${o}`).join('; ');
+  }
+  const seen = new Set();
+  let duplicates = 0;
+  for (const c of contents) {
+    if (seen.has(c)) duplicates++;
+    seen.add(c);
+  }
+  if (duplicates) return `${duplicates} duplicate row${duplicates === 1 ? '' : 's'}`;
+  const all = historyOf(sid).map(m => m.content);
+  const tail = all.slice(all.length - contents.length);
+  if (contents.length > all.length || contents.some((c, i) => c !== tail[i])) {
+    return `session ${sid}'s rows are out of order or have a gap (${contents.length} of ${all.length} shown)`;
+  }
+  return null;
+}
+
+function describeError(error) {
+  if (error && typeof error === 'object' && 'message' in error) return `${error.name || 'Error'}: ${error.message}`;
+  return String(error);
+}
+
+// What is wrong once nothing more can happen, or null.
+function finalProblem(world) {
+  const expect = world.scenario.expect || {};
+  const get = world.program.get;
+  const unsettled = world.calls.filter(c => c.status === 'pending');
+  if (unsettled.length) {
+    const next = world.timers.reduce((a, b) => (a && a.due <= b.due ? a : b), null);
+    const waiting = next ? ` (it keeps re-arming a ${world.timerName(next)})` : '';
+    return unsettled.map(c => `${c.label} call (${c.fn}) never settled`).join('; ') + waiting;
+  }
+  for (const c of world.calls) {
+    if ((c.status === 'rejected' || c.status === 'threw') && !(c.error && c.error.message === INJECTED_FAILURE)) {
+      return `${c.label} call (${c.fn}) threw ${describeError(c.error)}`;
+    }
+  }
+  if (safe(() => get._loadingOlder()) === true) {
+    return 'lock still held: _loadingOlder is true after everything settled';
+  }
+  const S = world.S;
+  if (expect.session && (!S.session || S.session.session_id !== expect.session)) {
+    return `session ${S.session ? S.session.session_id : 'none'} is open at the end, expected ${expect.session}`;
+  }
+  if (expect.full) {
+    const total = HISTORY.A;
+    const shown = Array.isArray(S.messages) ? S.messages.length : 0;
+    if (!S.session || S.session.session_id !== 'A' || shown !== total) {
+      return `the transcript has ${shown} of ${total} messages after the Start-jump; expected the full history`;
+    }
+  }
+  if (expect.oldestIdxZero) {
+    const oldest = safe(() => get._oldestIdx());
+    if (oldest !== 0) return `_oldestIdx is ${JSON.stringify(oldest)} after the full load, not 0`;
+    if (safe(() => get._messagesTruncated()) === true) return '_messagesTruncated is still true after the full load';
+  }
+  if (expect.laterRequest) {
+    const sent = world.laterRequestFrom !== null && world.requests.slice(world.laterRequestFrom).some(r => r.kind === 'page');
+    if (!sent) return 'lock leaked: a prefetch started after everything settled sent no request';
+  }
+  return null;
+}
+
+// ------------------------------------------------------------- the steps
+
+// Keys of what may happen next, in exploration order.
+function choices(world) {
+  const keys = [];
+  for (const r of world.requests) if (r.status === 'pending') keys.push(`respond:${r.id}`);
+  if (world.switchState === 'started') keys.push('switch-done');
+  world.anytimeDone.forEach((done, i) => {
+    const entry = world.scenario.anytime[i];
+    if (!done && !(entry.afterSwitch && world.switchState !== 'done')) keys.push(`anytime:${i}`);
+  });
+  const quiet =
+    world.requests.every(r => r.status !== 'pending') &&
+    world.calls.every(c => c.status !== 'pending') &&
+    world.anytimeDone.every(Boolean) &&
+    world.switchState !== 'started';
+  if (quiet) {
+    const next = world.laterDone.indexOf(false);
+    if (next >= 0) keys.push(`later:${next}`);
+  }
+  if (world.timers.length) keys.push('timer');
+  return keys;
+}
+
+function requestsSentSince(world, count) {
+  return world.requests.slice(count).map(r => `${r.label} request sent${r.sid !== 'A' ? ` (session ${r.sid})` : ''}`);
+}
+
+function callsSettledSince(world, statuses) {
+  return world.calls
+    .filter((c, i) => statuses[i] === 'pending' && c.status !== 'pending')
+    .map(c => `${c.label} ${c.status === 'resolved' ? 'returns' : 'fails'}`);
+}
+
+async function perform(world, what) {
+  const before = world.requests.length;
+  if (what === 'switch') {
+    const set = world.program.set;
+    set._loadingSessionId('B');
+    world.S.messages = [];
+    world.S.toolCalls = [];
+    set._messagesTruncated(false);
+    set._oldestIdx(0);
+    set._loadingOlder(false);
+    world.switchState = 'started';
+    await flush();
+    return 'switch to session B starts';
+  }
+  world.call(what);
+  await flush();
+  const sent = requestsSentSince(world, before);
+  if (sent.length) return sent.join(', ');
+  const call = world.calls[world.calls.length - 1];
+  const label = CALLS[what].label;
+  return call.status === 'pending' ? `${label} called, no request yet` : `${label} called, returns without a request`;
+}
+
+// Apply one choice. Returns {text, stutter}.
+async function apply(world, key, onlyChoice) {
+  const [kind, arg] = key.split(':');
+  if (kind === 'respond') {
+    const request = world.requests[Number(arg)];
+    const before = world.requests.length;
+    const failed = world.settle(request);
+    await flush();
+    const who = `${request.label}${request.sid !== 'A' ? ` (session ${request.sid})` : ''}`;
+    const text = failed ? `${who} request fails` : `${who} response`;
+    return { text: [text, ...requestsSentSince(world, before)].join(', '), stutter: false };
+  }
+  if (kind === 'switch-done') {
+    const set = world.program.set;
+    world.S.session = sessionOf('B', null, HISTORY.B - TAIL);
+    world.S.messages = historyOf('B').slice(HISTORY.B - TAIL);
+    set._messagesTruncated(true);
+    set._oldestIdx(HISTORY.B - TAIL);
+    set._loadingSessionId(null);
+    world.switchState = 'done';
+    await flush();
+    return { text: `session B loaded (last ${TAIL} of ${HISTORY.B} messages)`, stutter: false };
+  }
+  if (kind === 'anytime' || kind === 'later') {
+    const index = Number(arg);
+    const list = kind === 'anytime' ? world.scenario.anytime : world.scenario.later;
+    (kind === 'anytime' ? world.anytimeDone : world.laterDone)[index] = true;
+    if (kind === 'later') world.laterRequestFrom = world.requests.length;
+    const entry = list[index];
+    return { text: await perform(world, typeof entry === 'string' ? entry : entry.call), stutter: false };
+  }
+  // 'timer': time passes. Fire timers in deadline order until one changes
+  // something; a polling loop that keeps re-arming itself is fired again and
+  // again, so a wait that gives up after a while does give up. When nothing
+  // changes within the cap the step is a stutter: the timers only spin.
+  const cap = onlyChoice ? STUTTER_CAP_ALONE : STUTTER_CAP;
+  const start = world.fingerprint();
+  const startClock = world.clock;
+  const before = world.requests.length;
+  const settledBefore = world.calls.map(c => c.status);
+  let fired = null;
+  let count = 0;
+  while (world.timers.length && count < cap) {
+    const t = world.timers.reduce((a, b) => (b.due < a.due || (b.due === a.due && b.id < a.id) ? b : a));
+    world.clock = Math.max(world.clock, t.due);
+    if (t.kind === 'interval') t.due = world.clock + Math.max(1, t.ms);
+    else world.timers = world.timers.filter(x => x !== t);
+    count++;
+    try {
+      t.fn(...t.args);
+    } catch (error) {
+      world.errors.push(describeError(error));
+    }
+    await flush();
+    if (world.fingerprint() !== start) {
+      fired = t;
+      break;
+    }
+  }
+  if (!fired) return { text: 'timers fire, nothing changes', stutter: true };
+  const effects = [...requestsSentSince(world, before), ...callsSettledSince(world, settledBefore)];
+  const what =
+    count === 1
+      ? `${world.timerName(fired)} fires`
+      : `${world.timerName(fired)} fires after ${count} timer firings (${world.clock - startClock} ms)`;
+  return { text: [what, ...effects].join(', '), stutter: false };
+}
+
+// Run the scenario once: replay `prefix`, then keep taking the first choice
+// until nothing can happen. Returns the path with the alternatives not taken.
+async function runOnce(job, script, scenario, prefix, maxSteps) {
+  const world = new World(job, script, scenario);
+  const trace = [];
+  for (const what of scenario.start || []) {
+    trace.push(await perform(world, what));
+    const problem = transcriptProblem(world);
+    if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
+  }
+  const branches = []; // [depth, alternative keys]
+  const taken = []; // the key applied at each depth
+  const end = (kind, problem) =>
+    kind === 'violation'
+      ? { kind, trace: withProblem(trace, problem), problem, world, branches, taken }
+      : { kind, trace, world, branches, taken };
+  for (let depth = 0; ; depth++) {
+    const keys = choices(world);
+    if (!keys.length) break;
+    if (depth >= maxSteps) return end('violation', `livelock: more than ${maxSteps} steps`);
+    let key;
+    if (depth < prefix.length) {
+      key = prefix[depth];
+      if (!keys.includes(key)) throw new Error(`replay diverged at step ${depth}: ${key} not in ${keys}`);
+    } else {
+      key = keys[0];
+      if (keys.length > 1) branches.push([depth, keys.slice(1)]);
+    }
+    taken.push(key);
+    const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
+    const step = await apply(world, key, keys.length === 1);
+    if (step.stutter) {
+      // The timers only spin. If nothing else could happen this is where the
+      // schedule ends; otherwise another branch covers it.
+      if (keys.length > 1) return end('pruned');
+      return lastChance ? end('violation', lastChance) : end('leaf');
+    }
+    trace.push(step.text);
+    const problem = transcriptProblem(world);
+    if (problem) return end('violation', problem);
+  }
+  const problem = finalProblem(world);
+  return problem ? end('violation', problem) : end('leaf');
+}
+
+function withProblem(trace, problem) {
+  const out = trace.slice();
+  if (out.length) out[out.length - 1] = `${out[out.length - 1]}: ${problem}`;
+  else out.push(problem);
+  return out;
+}
+
+async function explore(job, script, scenario) {
+  const maxSteps = job.maxSteps || 200;
+  const maxSchedules = job.maxSchedules || 20000;
+  const result = {
+    name: scenario.name,
+    title: scenario.title,
+    holds: true,
+    schedules: 0,
+    complete: true,
+    violation: null,
+    schedule: [],
+    errors: [],
+  };
+  const stack = [[]];
+  while (stack.length) {
+    if (result.schedules >= maxSchedules) {
+      result.complete = false;
+      break;
+    }
+    const prefix = stack.pop();
+    const run = await runOnce(job, script, scenario, prefix, maxSteps);
+    for (const e of run.world.errors) if (!result.errors.includes(e)) result.errors.push(e);
+    if (run.kind !== 'pruned') result.schedules++;
+    if (job.traces && run.kind !== 'pruned') (result.traces = result.traces || []).push(run.trace);
+    if (run.kind === 'violation') {
+      result.holds = false;
+      result.violation = run.problem;
+      result.schedule = run.trace;
+      break;
+    }
+    // Deepest alternatives last, so they are explored first (depth-first).
+    for (const [depth, alternatives] of run.branches) {
+      for (let i = alternatives.length - 1; i >= 0; i--) {
+        stack.push(run.taken.slice(0, depth).concat([alternatives[i]]));
+      }
+    }
+  }
+  return result;
+}
+
+// ------------------------------------------- extraction (job "file"/"text")
+//
+// jsfix cuts the declarations out with a real parser (esprima, in Python).
+// A fork's own test suite may only have node, so the harness can do it too:
+// a small tokenizer (strings, comments, template literals and regex literals
+// skipped properly; regex or division decided from the previous token) finds
+// the top-level declarations, and the same rule as jsfix decides which ones
+// run. Without scopes, names are approximate: a declaration may now and then
+// be kept or stubbed where the parser would decide otherwise.
+
+const TARGETS = ['_loadOlderMessages', '_ensureAllMessagesLoaded'];
+const RESERVED = new Set(
+  ('break case catch class const continue debugger default delete do else export extends finally for ' +
+    'function if import in instanceof new return super switch this throw try typeof var void while with ' +
+    'yield let static await async of get set null true false from as').split(' '),
+);
+const BUILTINS = new Set(
+  ('undefined NaN Infinity globalThis arguments Object Function Array Number String Boolean Symbol BigInt ' +
+    'Math JSON Date RegExp Error TypeError RangeError SyntaxError ReferenceError EvalError URIError ' +
+    'AggregateError Promise Map Set WeakMap WeakSet WeakRef Proxy Reflect Intl ArrayBuffer DataView ' +
+    'Int8Array Uint8Array Uint8ClampedArray Int16Array Uint16Array Int32Array Uint32Array Float32Array ' +
+    'Float64Array BigInt64Array BigUint64Array parseInt parseFloat isNaN isFinite encodeURIComponent ' +
+    'decodeURIComponent encodeURI decodeURI escape unescape structuredClone setTimeout clearTimeout ' +
+    'setInterval clearInterval requestAnimationFrame cancelAnimationFrame queueMicrotask console').split(' '),
+);
+const WORLD = new Set(['S', 'api', 'msgContent']);
+const STATE_PROPERTIES = {
+  _loadingOlder: ['loadingOlder', '_loadingOlder'],
+  _oldestIdx: ['oldestIdx', '_oldestIdx', 'oldestIndex'],
+  _messagesTruncated: ['truncated', 'messagesTruncated', '_messagesTruncated'],
+  _loadingSessionId: ['loadingSessionId', '_loadingSessionId'],
+};
+const REGEX_AFTER_WORD = new Set(
+  'return typeof instanceof in of new delete void throw case do else yield await'.split(' '),
+);
+const PUNCTUATORS = [
+  '>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=',
+  '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=',
+  '&=', '|=', '^=', '<<', '>>', '**',
+];
+const NAME_START = /[A-Za-z_$\u0080-\uffff]/;
+const NAME_PART = /[\w$\u0080-\uffff\u200c\u200d]/;
+const NUMBER = /(?:0[xXoObB][\da-fA-F_]+n?|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?n?)/y;
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+// Tokens: {type: name|punct|str|num|tpl|regex|private, value, start, end,
+// nl (a line break before it), opens/closes (a template's `${` / its `}`)}.
+function tokenize(text) {
+  const tokens = [];
+  const braces = []; // '{' for a brace, 'T' for a template's `${`
+  const n = text.length;
+  let i = 0;
+  let nl = false;
+  const push = (type, start, end, extra) => {
+    tokens.push(Object.assign({ type, value: text.slice(start, end), start, end, nl }, extra));
+    nl = false;
+  };
+  const regexAllowed = () => {
+    const prev = tokens[tokens.length - 1];
+    if (!prev) return true;
+    if (prev.type === 'name') return REGEX_AFTER_WORD.has(prev.value);
+    if (prev.type === 'punct') return !(prev.value === ')' || prev.value === ']' || prev.value === '}');
+    if (prev.type === 'tpl') return prev.opens === true;
+    return false;
+  };
+  // Scan template text from `at` (just after ` or a closing }); push it.
+  const template = (start, at, closes) => {
+    let j = at;
+    while (j < n) {
+      const c = text[j];
+      if (c === '\\') j += 2;
+      else if (c === '`') {
+        push('tpl', start, j + 1, { closes, opens: false });
+        return j + 1;
+      } else if (c === '$' && text[j + 1] === '{') {
+        push('tpl', start, j + 2, { closes, opens: true });
+        braces.push('T');
+        return j + 2;
+      } else j++;
+    }
+    throw new Error('unterminated template literal');
+  };
+  while (i < n) {
+    const c = text[i];
+    if (LINE_BREAK.test(c)) {
+      nl = true;
+      i++;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < n && !LINE_BREAK.test(text[i])) i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const end = close < 0 ? n : close + 2;
+      if (LINE_BREAK.test(text.slice(i, end))) nl = true;
+      i = end;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < n && text[j] !== c) {
+        if (text[j] === '\\') j++;
+        else if (text[j] === '\n') throw new Error('unterminated string');
+        j++;
+      }
+      push('str', i, j + 1);
+      i = j + 1;
+    } else if (c === '`') {
+      i = template(i, i + 1, false);
+    } else if (c === '}' && braces[braces.length - 1] === 'T') {
+      braces.pop();
+      i = template(i, i + 1, true);
+    } else if (c === '#' && NAME_START.test(text[i + 1] || '')) {
+      let j = i + 1;
+      while (j < n && NAME_PART.test(text[j])) j++;
+      push('private', i, j);
+      i = j;
+    } else if (NAME_START.test(c) || c === '\\') {
+      let j = i + 1;
+      while (j < n && (NAME_PART.test(text[j]) || text[j] === '\\')) j++;
+      push('name', i, j);
+      i = j;
+    } else if (/\d/.test(c) || (c === '.' && /\d/.test(text[i + 1] || ''))) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
+      const end = m ? i + m[0].length : i + 1;
+      push('num', i, end);
+      i = end;
+    } else if (c === '/' && regexAllowed()) {
+      let j = i + 1;
+      let inClass = false;
+      while (j < n) {
+        const d = text[j];
+        if (d === '\\') j++;
+        else if (d === '[') inClass = true;
+        else if (d === ']') inClass = false;
+        else if (d === '/' && !inClass) break;
+        else if (LINE_BREAK.test(d)) throw new Error('unterminated regular expression');
+        j++;
+      }
+      j++;
+      while (j < n && NAME_PART.test(text[j])) j++;
+      push('regex', i, j);
+      i = j;
+    } else {
+      let p = PUNCTUATORS.find(q => text.startsWith(q, i)) || c;
+      if (p === '?.' && /\d/.test(text[i + 2] || '')) p = '?';
+      if (p === '{') braces.push('{');
+      if (p === '}') braces.pop();
+      push('punct', i, i + p.length);
+      i += p.length;
+    }
+  }
+  return tokens;
+}
+
+const OPENERS = new Set(['(', '[', '{']);
+const CLOSERS = new Set([')', ']', '}']);
+
+function depthChange(t) {
+  if (t.type === 'punct') return OPENERS.has(t.value) ? 1 : CLOSERS.has(t.value) ? -1 : 0;
+  if (t.type === 'tpl') return (t.opens ? 1 : 0) - (t.closes ? 1 : 0);
+  return 0;
+}
+
+// Index of the token that closes the bracket opened at `i`.
+function matching(tokens, i) {
+  let depth = 0;
+  for (let j = i; j < tokens.length; j++) {
+    depth += depthChange(tokens[j]);
+    if (depth === 0) return j;
+  }
+  throw new Error(`unbalanced ${tokens[i].value} at offset ${tokens[i].start}`);
+}
+
+function endsExpression(t) {
+  if (!t) return false;
+  if (t.type === 'punct') return [')', ']', '}', '++', '--'].includes(t.value);
+  if (t.type === 'name') return !RESERVED.has(t.value) || ['this', 'null', 'true', 'false', 'super'].includes(t.value);
+  return t.type !== 'tpl' || !t.opens;
+}
+
+function startsStatement(tokens, i) {
+  const prev = tokens[i - 1];
+  if (!prev) return true;
+  if (prev.type === 'punct' && (prev.value === ';' || prev.value === '}')) return true;
+  return tokens[i].nl && endsExpression(prev);
+}
+
+// One past the last token of a `let`/`const`/`var`/import/export statement
+// starting at `i`: a `;` at its depth, or a line break where ASI ends it.
+function simpleStatementEnd(tokens, i) {
+  let depth = 0;
+  for (let j = i + 1; j < tokens.length; j++) {
+    const t = tokens[j];
+    if (depth === 0) {
+      if (t.type === 'punct' && t.value === ';') return j + 1;
+      if (t.nl && endsExpression(tokens[j - 1]) && ['name', 'str', 'num'].includes(t.type)) {
+        if (!(t.type === 'name' && ['in', 'instanceof', 'of'].includes(t.value))) return j;
+      }
+    }
+    depth += depthChange(t);
+    if (depth < 0) return j;
+  }
+  return tokens.length;
+}
+
+function isName(t, value) {
+  return t && t.type === 'name' && (value === undefined || t.value === value);
+}
+
+function isPunct(t, value) {
+  return t && t.type === 'punct' && t.value === value;
+}
+
+// The declaration starting at token `i`: {first, end (one past), kind, names,
+// keys}, or null when the statement there declares nothing we can use.
+function declarationAt(tokens, i) {
+  let k = i;
+  if (isName(tokens[k], 'async') && isName(tokens[k + 1], 'function') && !tokens[k + 1].nl) k++;
+  if (isName(tokens[k], 'function')) {
+    let j = k + 1;
+    if (isPunct(tokens[j], '*')) j++;
+    if (!isName(tokens[j]) || !isPunct(tokens[j + 1], '(')) return null;
+    const close = matching(tokens, j + 1);
+    if (!isPunct(tokens[close + 1], '{')) return null;
+    return { first: i, end: matching(tokens, close + 1) + 1, kind: 'function', names: [tokens[j].value], keys: [] };
+  }
+  if (isName(tokens[k], 'class') && isName(tokens[k + 1])) {
+    let j = k + 2;
+    while (j < tokens.length && !isPunct(tokens[j], '{')) j = depthChange(tokens[j]) > 0 ? matching(tokens, j) + 1 : j + 1;
+    return { first: i, end: matching(tokens, j) + 1, kind: 'class', names: [tokens[k + 1].value], keys: [] };
+  }
+  if (isName(tokens[k], 'let') || isName(tokens[k], 'const') || isName(tokens[k], 'var')) {
+    const end = simpleStatementEnd(tokens, k);
+    const { names, kind, keys } = declarators(tokens, k + 1, end);
+    return names.length ? { first: i, end, kind, names, keys } : null;
+  }
+  return null;
+}
+
+function declarators(tokens, from, end) {
+  const names = [];
+  let kind = 'variable';
+  let keys = [];
+  let count = 0;
+  let j = from;
+  while (j < end) {
+    count++;
+    // The binding: a name or a destructuring pattern.
+    if (isPunct(tokens[j], '{') || isPunct(tokens[j], '[')) {
+      const close = matching(tokens, j);
+      for (let q = j + 1; q < close; q++) {
+        if (isName(tokens[q]) && !isPunct(tokens[q + 1], ':') && !isPunct(tokens[q - 1], '=')) names.push(tokens[q].value);
+      }
+      j = close + 1;
+    } else if (isName(tokens[j])) {
+      names.push(tokens[j].value);
+      j++;
+    } else break;
+    if (!isPunct(tokens[j], '=')) {
+      if (isPunct(tokens[j], ',')) j++;
+      continue;
+    }
+    const init = j + 1;
+    let depth = 0;
+    let q = init;
+    for (; q < end; q++) {
+      if (depth === 0 && (isPunct(tokens[q], ',') || isPunct(tokens[q], ';'))) break;
+      depth += depthChange(tokens[q]);
+    }
+    if (count === 1) {
+      kind = isFunctionValue(tokens, init) ? 'function' : 'variable';
+      keys = isPunct(tokens[init], '{') ? objectKeys(tokens, init) : [];
+    } else {
+      kind = 'variable';
+      keys = [];
+    }
+    j = isPunct(tokens[q], ',') ? q + 1 : q;
+    if (isPunct(tokens[q], ';')) break;
+  }
+  return { names, kind, keys: count === 1 ? keys : [] };
+}
+
+function isFunctionValue(tokens, i) {
+  let k = i;
+  if (isName(tokens[k], 'async') && !(tokens[k + 1] && tokens[k + 1].nl)) k++;
+  if (isName(tokens[k], 'function')) return true;
+  if (isName(tokens[k]) && isPunct(tokens[k + 1], '=>')) return true;
+  if (isPunct(tokens[k], '(')) return isPunct(tokens[matching(tokens, k) + 1], '=>');
+  return false;
+}
+
+function objectKeys(tokens, open) {
+  const close = matching(tokens, open);
+  const keys = [];
+  let depth = 0;
+  for (let q = open + 1; q < close; q++) {
+    if (depth === 0 && (isPunct(tokens[q - 1], '{') || isPunct(tokens[q - 1], ','))) {
+      if ((isName(tokens[q]) || tokens[q].type === 'str') && isPunct(tokens[q + 1], ':')) {
+        keys.push(tokens[q].type === 'str' ? tokens[q].value.slice(1, -1) : tokens[q].value);
+      }
+    }
+    depth += depthChange(tokens[q]);
+  }
+  return keys;
+}
+
+// Names a token range uses, binds (roughly) and probes with `typeof`.
+function namesIn(tokens, first, end) {
+  const used = new Set();
+  const bound = new Set();
+  const probed = new Set();
+  const bindList = (open, close) => {
+    for (let q = open + 1; q < close; q++) {
+      if (isName(tokens[q]) && !isPunct(tokens[q + 1], ':') && !isPunct(tokens[q - 1], '=') && !isPunct(tokens[q - 1], '.')) {
+        bound.add(tokens[q].value);
+      }
+    }
+  };
+  for (let q = first; q < end; q++) {
+    const t = tokens[q];
+    if (t.type === 'punct' && t.value === '(' ) {
+      const close = matching(tokens, q);
+      const before = tokens[q - 1];
+      const isParams =
+        isPunct(tokens[close + 1], '=>') ||
+        (isName(before) && isName(tokens[q - 2], 'function')) ||
+        isName(before, 'function') ||
+        isName(before, 'catch') ||
+        (isName(before) && !RESERVED.has(before.value) && isPunct(tokens[close + 1], '{') && !isPunct(tokens[q - 2], '.'));
+      if (isParams) bindList(q, close);
+      continue;
+    }
+    if (t.type !== 'name') continue;
+    const prev = tokens[q - 1];
+    const next = tokens[q + 1];
+    if (isName(prev, 'typeof') && !(next && next.type === 'punct' && ['.', '?.', '['].includes(next.value))) {
+      probed.add(t.value);
+    }
+    if (isPunct(next, '=>') && !isPunct(prev, '.')) bound.add(t.value);
+    if (['let', 'const', 'var'].includes(t.value)) {
+      if (isName(next)) bound.add(next.value);
+      else if (isPunct(next, '{') || isPunct(next, '[')) bindList(q + 1, matching(tokens, q + 1));
+      continue;
+    }
+    if ((isName(prev, 'function') || isName(prev, 'class')) && q > first + 1) bound.add(t.value);
+    if (RESERVED.has(t.value)) continue;
+    if (prev && prev.type === 'punct' && (prev.value === '.' || prev.value === '?.')) continue;
+    const keyPosition = prev && prev.type === 'punct' && (prev.value === '{' || prev.value === ',' || prev.value === '}' || prev.value === ';');
+    if (keyPosition && isPunct(next, ':')) continue;
+    if (keyPosition && isPunct(next, '(') && isPunct(tokens[matching(tokens, q + 1) + 1], '{')) continue; // a method
+    used.add(t.value);
+  }
+  return { used, bound, probed };
+}
+
+// A directive prologue: string statements at the very top of the script.
+function opensWithUseStrict(tokens) {
+  for (let i = 0; i < tokens.length && tokens[i].type === 'str'; ) {
+    if (tokens[i].value.slice(1, -1) === 'use strict') return true;
+    i++;
+    if (isPunct(tokens[i], ';')) i++;
+  }
+  return false;
+}
+
+function extractFromText(text) {
+  const tokens = tokenize(text);
+  const declarations = [];
+  let module = false;
+  let depth = 0;
+  for (let i = 0; i < tokens.length; ) {
+    const t = tokens[i];
+    if (depth === 0 && t.type === 'name' && startsStatement(tokens, i)) {
+      if ((t.value === 'import' && !isPunct(tokens[i + 1], '(') && !isPunct(tokens[i + 1], '.')) ||
+          (t.value === 'export' && !isPunct(tokens[i + 1], '.'))) {
+        module = true;
+        let inner = i + 1;
+        if (t.value === 'export' && isName(tokens[inner], 'default')) inner++;
+        const declaration = t.value === 'export' ? declarationAt(tokens, inner) : null;
+        if (declaration) {
+          declarations.push(declaration);
+          i = declaration.end;
+        } else {
+          i = simpleStatementEnd(tokens, i);
+        }
+        continue;
+      }
+      const declaration = declarationAt(tokens, i);
+      if (declaration) {
+        declarations.push(declaration);
+        i = declaration.end;
+        continue;
+      }
+    }
+    depth += depthChange(t);
+    i++;
+  }
+
+  const byName = new Map();
+  for (const d of declarations) {
+    const last = tokens[d.end - 1];
+    d.source = text.slice(tokens[d.first].start, last.end);
+    if (d.kind !== 'function' && d.kind !== 'class' && !d.source.trimEnd().endsWith(';')) d.source += ';';
+    if (d.kind === 'function' && !isPunct(last, '}') && !d.source.trimEnd().endsWith(';')) d.source += ';';
+    const { used, bound, probed } = namesIn(tokens, d.first, d.end);
+    for (const name of d.names) bound.add(name);
+    d.references = new Set([...used].filter(name => !bound.has(name)));
+    d.probed = probed;
+    for (const name of d.names) {
+      if (!byName.has(name)) byName.set(name, []);
+      byName.get(name).push(d);
+    }
+  }
+  const missing = TARGETS.filter(name => !byName.has(name));
+  if (missing.length) throw new Error(`no top-level declaration of ${missing.join(' or ')}`);
+
+  const targets = TARGETS.flatMap(name => byName.get(name));
+  const shared = new Set();
+  for (const target of targets) {
+    for (const name of target.references) {
+      if ((byName.get(name) || []).some(d => d.kind === 'variable')) shared.add(name);
+    }
+  }
+  const verdicts = new Map();
+  const worth = d => {
+    if (!verdicts.has(d)) {
+      verdicts.set(d, true); // assumed while deciding, for mutual recursion
+      let verdict = d.kind !== 'function' || [...d.references].some(name => shared.has(name));
+      if (!verdict) {
+        verdict = [...d.references].every(
+          name => BUILTINS.has(name) || WORLD.has(name) || d.probed.has(name) || (byName.get(name) || []).some(worth),
+        );
+      }
+      verdicts.set(d, verdict);
+    }
+    return verdicts.get(d);
+  };
+  const kept = new Set();
+  const queue = targets.slice();
+  while (queue.length) {
+    const d = queue.pop();
+    if (kept.has(d)) continue;
+    kept.add(d);
+    for (const name of [...d.references].sort()) {
+      for (const candidate of byName.get(name) || []) if (!kept.has(candidate) && worth(candidate)) queue.push(candidate);
+    }
+  }
+  const keptInOrder = declarations.filter(d => kept.has(d));
+  const declared = new Set(keptInOrder.flatMap(d => d.names));
+  const used = new Set(keptInOrder.flatMap(d => [...d.references]));
+  const free = [...used].filter(name => !declared.has(name)).sort();
+  const probed = new Set(keptInOrder.flatMap(d => [...d.probed]));
+  const state = {};
+  for (const name of STATE_NAMES) if (declared.has(name)) state[name] = name;
+  for (const name of STATE_NAMES) {
+    if (declared.has(name)) continue;
+    for (const d of keptInOrder) {
+      const key = STATE_PROPERTIES[name].find(k => d.keys.includes(k));
+      if (d.kind === 'variable' && d.names.length === 1 && key) {
+        state[name] = `${d.names[0]}.${key}`;
+        break;
+      }
+    }
+  }
+  return {
+    source: keptInOrder.map(d => d.source).join('\n'),
+    declared: [...declared].sort(),
+    state,
+    free,
+    optional: free.filter(name => probed.has(name)),
+    strict: module || opensWithUseStrict(tokens),
+    kept: keptInOrder.map(d => d.names[0]),
+  };
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  if (process.argv[2]) return run({ file: process.argv[2] });
+  const input = await new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', chunk => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
+  let job;
+  try {
+    job = JSON.parse(input);
+  } catch (error) {
+    return { ok: false, error: `the job is not JSON: ${error.message}` };
+  }
+  return run(job);
+}
+
+async function run(job) {
+  if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
+    try {
+      let text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      job = Object.assign({}, job, extractFromText(text));
+    } catch (error) {
+      return { ok: false, error: `cannot extract the two functions: ${error.message}` };
+    }
+    if (job.extractOnly) {
+      const { source, declared, state, free, optional, strict, kept } = job;
+      return { ok: true, extraction: { source, declared, state, free, optional, strict, kept } };
+    }
+  }
+  if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
+  const badName = [...(job.free || []), ...(job.declared || [])].find(name => !/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name));
+  if (badName !== undefined) return { ok: false, error: `not a plain identifier: ${JSON.stringify(badName)}` };
+  const badAccess = Object.values(job.state || {}).find(e => !/^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(e));
+  if (badAccess !== undefined) return { ok: false, error: `not an assignable name: ${JSON.stringify(badAccess)}` };
+  let script;
+  try {
+    script = new vm.Script(buildFactorySource(job), { filename: 'extracted.js' });
+  } catch (error) {
+    return { ok: false, error: `the extracted code does not compile: ${describeError(error)}` };
+  }
+  const wanted = job.scenarios ? new Set(job.scenarios) : null;
+  const unknown = wanted ? [...wanted].filter(n => !SCENARIOS.some(s => s.name === n)) : [];
+  if (unknown.length) return { ok: false, error: `unknown scenarios: ${unknown.join(', ')}` };
+  const scenarios = [];
+  for (const scenario of SCENARIOS) {
+    if (wanted && !wanted.has(scenario.name)) continue;
+    try {
+      scenarios.push(await explore(job, script, scenario));
+    } catch (error) {
+      return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
+    }
+  }
+  return { ok: true, scenarios };
+}
+
+if (require.main === module) {
+  main().then(
+    result => process.stdout.write(JSON.stringify(result) + '\n'),
+    error => {
+      process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n');
+    },
+  );
+}
+
+module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize };

@@ -1,0 +1,184 @@
+"""Running the behavioural check: one node process per file, all scenarios.
+
+`verify_source` extracts the two functions and what they need (see
+`extract.py`), hands them to `harness.js` as a JSON job, and turns its answer
+into a `VerifyReport`. The harness explores every order in which the
+functions' requests and timers can settle; a scenario either holds on all of
+them or is violated, with the schedule that breaks it written out step by
+step.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from jsfix.verify.extract import ExtractError, extract
+
+HARNESS = Path(__file__).with_name("harness.js")
+
+# Generous: one file takes well under a second; this only stops a run away.
+DEFAULT_TIMEOUT_SECONDS = 60.0
+
+
+class VerifyError(Exception):
+    """The check could not run on this file (no targets, unparsable, harness failure)."""
+
+
+class NodeNotFound(Exception):
+    """There is no `node` executable, so the behavioural check cannot run at all."""
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    name: str  # e.g. "prefetch-then-start-jump"
+    title: str  # e.g. "prefetch in flight, then Start-jump"
+    holds: bool
+    schedules_explored: int
+    complete: bool  # False when the cap on schedules stopped the exploration
+    violation: str | None  # e.g. "30 duplicate rows"
+    schedule: tuple[str, ...]  # the breaking schedule, step by step; () when it holds
+    errors: tuple[str, ...]  # unexpected exceptions the code caught and logged
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    scenarios: tuple[ScenarioResult, ...]
+    kept: tuple[str, ...]  # the top-level declarations that ran, by first name
+
+    @property
+    def holds(self) -> bool:
+        return all(s.holds for s in self.scenarios)
+
+    @property
+    def violated(self) -> tuple[ScenarioResult, ...]:
+        return tuple(s for s in self.scenarios if not s.holds)
+
+    def to_dict(self) -> dict:
+        return {
+            "holds": self.holds,
+            "kept": list(self.kept),
+            "scenarios": [
+                {**asdict(s), "schedule": list(s.schedule), "errors": list(s.errors)}
+                for s in self.scenarios
+            ],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    def describe(self) -> str:
+        """The report as text: one line per scenario, steps under a violation."""
+        lines = []
+        for s in self.scenarios:
+            explored = f"{s.schedules_explored} schedule{'s' if s.schedules_explored != 1 else ''}"
+            if not s.complete:
+                explored += ", stopped at the cap"
+            if s.holds:
+                lines.append(f"holds     {s.name}: {s.title} ({explored})")
+            else:
+                lines.append(f"violated  {s.name}: {s.title}: {s.violation} ({explored})")
+                lines.extend(f"    {n}. {step}" for n, step in enumerate(s.schedule, 1))
+            # A caught exception may mean a stub did not behave like the page.
+            lines.extend(f"    caught: {error}" for error in s.errors)
+        return "\n".join(lines)
+
+
+def build_job(
+    text: str,
+    *,
+    scenarios: Iterable[str] | None = None,
+    max_steps: int = 200,
+    max_schedules: int = 20000,
+) -> dict:
+    """The harness job for one file's text (BOM removed). Raises VerifyError."""
+    try:
+        extraction = extract(text)
+    except ExtractError as error:
+        raise VerifyError(str(error)) from error
+    return {
+        "source": extraction.source,
+        "declared": list(extraction.declared),
+        "state": dict(extraction.state_access),
+        "free": list(extraction.free),
+        "optional": list(extraction.optional),
+        "strict": extraction.strict,
+        "scenarios": list(scenarios) if scenarios is not None else None,
+        "maxSteps": max_steps,
+        "maxSchedules": max_schedules,
+        # Not read by the harness; carried through for the report.
+        "kept": list(extraction.kept),
+    }
+
+
+def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict:
+    """Run the harness on a job and return its parsed answer (with "ok": true)."""
+    node = shutil.which("node")
+    if node is None:
+        raise NodeNotFound("the behavioural check needs node on PATH, and there is none")
+    try:
+        completed = subprocess.run(
+            [node, str(HARNESS)],
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise VerifyError(f"the harness ran longer than {timeout:g} s") from error
+    try:
+        answer = json.loads(completed.stdout)
+    except json.JSONDecodeError as error:
+        detail = (completed.stderr or completed.stdout).strip()[-2000:]
+        raise VerifyError(f"the harness exited {completed.returncode} without an answer: {detail}") from error
+    if not answer.get("ok"):
+        raise VerifyError(f"the harness could not run the file's code: {answer.get('error')}")
+    return answer
+
+
+def verify_source(
+    text: str,
+    *,
+    scenarios: Iterable[str] | None = None,
+    max_steps: int = 200,
+    max_schedules: int = 20000,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> VerifyReport:
+    """Run the file's own two functions through every scenario.
+
+    `text` is the file's text with any byte-order mark removed. Raises
+    NodeNotFound without node, VerifyError when the file's code cannot be
+    run (no targets, parse error, harness failure).
+    """
+    if shutil.which("node") is None:
+        raise NodeNotFound("the behavioural check needs node on PATH, and there is none")
+    job = build_job(text, scenarios=scenarios, max_steps=max_steps, max_schedules=max_schedules)
+    answer = run_job(job, timeout=timeout)
+    return VerifyReport(
+        scenarios=tuple(
+            ScenarioResult(
+                name=s["name"],
+                title=s["title"],
+                holds=s["holds"],
+                schedules_explored=s["schedules"],
+                complete=s["complete"],
+                violation=s["violation"],
+                schedule=tuple(s["schedule"]),
+                errors=tuple(s["errors"]),
+            )
+            for s in answer["scenarios"]
+        ),
+        kept=tuple(job["kept"]),
+    )
+
+
+def verify_path(path: Path, **options) -> VerifyReport:
+    """`verify_source` on a file, decoded as UTF-8 with any BOM removed."""
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    return verify_source(text, **options)

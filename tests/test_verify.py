@@ -1,0 +1,776 @@
+"""The behavioural check: extraction, the node harness, and what it finds.
+
+The JavaScript below is this project's own miniature of the paging code: a
+prefetch (`_loadOlderMessages`) and a full load (`_ensureAllMessagesLoaded`)
+sharing `_loadingOlder`, `_oldestIdx` and `_messagesTruncated`. The tests
+run it unfixed, fixed, fixed the other way (a wait helper), and fixed with
+one defence taken out at a time, and assert what the harness reports.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jsfix.verify import (
+    NodeNotFound,
+    Utf16Index,
+    VerifyError,
+    build_job,
+    extract,
+    run_job,
+    runner,
+    verify_source,
+)
+from jsfix.verify.extract import ExtractError
+
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+SCENARIOS = [
+    "prefetch-then-start-jump",
+    "start-jump-then-prefetch",
+    "two-start-jumps",
+    "switch-during-start-jump",
+    "switch-during-both",
+    "start-jump-fails",
+    "prefetch-fails-during-start-jump",
+    "full-load-resets-oldest-idx",
+    "stale-prefetch-after-switch",
+]
+
+STATE = """\
+let _loadingSessionId = null;
+let _messagesTruncated = false;
+const _PAGE_SIZE = 30;
+let _loadingOlder = false;
+let _oldestIdx = 0;
+"""
+
+GENERATION = """\
+let _messagesGeneration = 0;
+function _bumpMessagesGeneration() {
+  _messagesGeneration = (_messagesGeneration + 1) | 0;
+  return _messagesGeneration;
+}
+"""
+
+PREFETCH = """\
+async function _loadOlderMessages() {
+  if (_loadingOlder || !_messagesTruncated) return;
+  const sid = S.session ? S.session.session_id : null;
+  if (!sid || !S.messages.length) return;
+  if (_oldestIdx <= 0) { _messagesTruncated = false; return; }
+  _loadingOlder = true;
+  const startGeneration = _messagesGeneration;
+  try {
+    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1&msg_before=${_oldestIdx}&msg_limit=${_PAGE_SIZE}`);
+    if (!data || !data.session) return;
+    if (!S.session || S.session.session_id !== sid) return;
+    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+    if (_messagesGeneration !== startGeneration) return;
+    const page = (data.session.messages || []).filter(m => m && m.role);
+    if (!page.length) { _messagesTruncated = false; return; }
+    const box = $('messages');
+    const heightBefore = box ? box.scrollHeight : 0;
+    S.messages = [...page, ...S.messages];
+    _messagesTruncated = !!data.session._messages_truncated;
+    _oldestIdx = data.session._messages_offset || 0;
+    renderMessages({ preserveScroll: true });
+    if (box) {
+      box.scrollTop += Math.max(0, box.scrollHeight - heightBefore);
+      requestAnimationFrame(() => { _programmaticScroll = false; });
+    }
+  } catch (e) {
+    console.warn('older page failed', e);
+  } finally {
+    _loadingOlder = false;
+  }
+}
+"""
+
+UNFIXED_FULL_LOAD = """\
+async function _ensureAllMessagesLoaded() {
+  if (!_messagesTruncated || !S.session) return;
+  const sid = S.session.session_id;
+  const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`);
+  if (!data || !data.session) return;
+  const msgs = (data.session.messages || []).filter(m => m && m.role);
+  S.messages = msgs;
+  _messagesTruncated = false;
+}
+"""
+
+FIXED_FULL_LOAD = """\
+async function _ensureAllMessagesLoaded() {
+  if (!_messagesTruncated || !S.session) return;
+  if (_loadingOlder) {
+    _bumpMessagesGeneration();
+    while (_loadingOlder) {
+      await new Promise(resolve => setTimeout(resolve, 16));
+    }
+    if (!_messagesTruncated || !S.session) return;
+  }
+  _loadingOlder = true;
+  try {
+    const sid = S.session.session_id;
+    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`);
+    if (!data || !data.session) return;
+    if (!S.session || S.session.session_id !== sid) return;
+    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+    const msgs = (data.session.messages || []).filter(m => m && m.role);
+    _bumpMessagesGeneration();
+    S.messages = msgs;
+    _messagesTruncated = false;
+    _oldestIdx = 0;
+  } finally {
+    _loadingOlder = false;
+  }
+}
+"""
+
+GENERATION_GUARD = "    if (_messagesGeneration !== startGeneration) return;\n"
+WAIT_LOOP = """\
+    while (_loadingOlder) {
+      await new Promise(resolve => setTimeout(resolve, 16));
+    }
+"""
+SESSION_GUARDS = """\
+    if (!S.session || S.session.session_id !== sid) return;
+    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+    const msgs"""
+OLDEST_RESET = "    _oldestIdx = 0;\n"
+
+UNFIXED = STATE + PREFETCH.replace("  const startGeneration = _messagesGeneration;\n", "").replace(
+    GENERATION_GUARD, ""
+) + UNFIXED_FULL_LOAD
+FIXED = STATE + GENERATION + PREFETCH + FIXED_FULL_LOAD
+
+# The other way to close the race: the full load waits until no prefetch
+# holds the lock, then holds it itself. The prefetch drops its page when
+# `_oldestIdx` moved while it waited (a full load resets it to 0), which
+# also covers an old session's prefetch releasing the lock after a switch.
+WAIT_HELPER = (
+    STATE
+    + PREFETCH.replace(
+        "  const startGeneration = _messagesGeneration;\n", "  const requestedBefore = _oldestIdx;\n"
+    ).replace(GENERATION_GUARD, "    if (_oldestIdx !== requestedBefore) return;\n")
+    + """\
+async function _waitForOlderMessagesIdle() {
+  while (_loadingOlder) await new Promise(r => setTimeout(r, 16));
+}
+
+async function _ensureAllMessagesLoaded() {
+  if (!_messagesTruncated || !S.session) return;
+  await _waitForOlderMessagesIdle();
+  if (!_messagesTruncated || !S.session) return;
+  _loadingOlder = true;
+  try {
+    const sid = S.session.session_id;
+    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`);
+    if (!data || !data.session) return;
+    if (!S.session || S.session.session_id !== sid) return;
+    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+    S.messages = (data.session.messages || []).filter(m => m && m.role);
+    _messagesTruncated = false;
+    _oldestIdx = 0;
+  } finally {
+    _loadingOlder = false;
+  }
+}
+"""
+)
+
+
+# A prefetch that forgets to release the lock when its request fails.
+PREFETCH_KEEPING_THE_LOCK = PREFETCH.replace(
+    "  } finally {\n    _loadingOlder = false;\n  }\n", "  }\n    _loadingOlder = false;\n"
+).replace("  } catch (e) {\n    console.warn('older page failed', e);\n", "  } catch (e) {\n    return;\n")
+
+
+def replace_once(source: str, old: str, new: str) -> str:
+    assert source.count(old) == 1, old
+    return source.replace(old, new)
+
+
+def without(source: str, *pieces: str) -> str:
+    """`source` with each piece removed; each must occur exactly once."""
+    for piece in pieces:
+        source = replace_once(source, piece, "")
+    return source
+
+
+def by_name(report):
+    return {s.name: s for s in report.scenarios}
+
+
+def violated(report) -> dict[str, str | None]:
+    return {s.name: s.violation for s in report.scenarios if not s.holds}
+
+
+# --- the unfixed code reproduces the race -----------------------------------
+
+
+@needs_node
+def test_unfixed_code_duplicates_rows_and_overwrites_the_new_session():
+    report = verify_source(UNFIXED)
+    assert [s.name for s in report.scenarios] == SCENARIOS
+    assert not report.holds
+    scenarios = by_name(report)
+    duplicate = scenarios["prefetch-then-start-jump"]
+    assert duplicate.violation == "30 duplicate rows"
+    assert duplicate.schedule == (
+        "prefetch request sent",
+        "Start-jump request sent",
+        "Start-jump response",
+        "prefetch response: 30 duplicate rows",
+    )
+    overwrite = scenarios["switch-during-start-jump"]
+    assert overwrite.violation == "session B shows 90 messages of session A"
+    assert overwrite.schedule == (
+        "Start-jump request sent",
+        "switch to session B starts",
+        "session B loaded (last 30 of 45 messages)",
+        "Start-jump response: session B shows 90 messages of session A",
+    )
+    assert violated(report) == {
+        "prefetch-then-start-jump": "30 duplicate rows",
+        "start-jump-then-prefetch": "30 duplicate rows",
+        "switch-during-start-jump": "session B shows 90 messages of session A",
+        "switch-during-both": "session B shows 90 messages of session A",
+        "full-load-resets-oldest-idx": "_oldestIdx is 60 after the full load, not 0",
+        "stale-prefetch-after-switch": "15 duplicate rows",
+    }
+
+
+@needs_node
+def test_a_report_reads_as_text_and_as_json():
+    report = verify_source(UNFIXED, scenarios=["prefetch-then-start-jump", "two-start-jumps"])
+    assert report.describe() == (
+        "violated  prefetch-then-start-jump: prefetch in flight, then Start-jump: "
+        "30 duplicate rows (3 schedules)\n"
+        "    1. prefetch request sent\n"
+        "    2. Start-jump request sent\n"
+        "    3. Start-jump response\n"
+        "    4. prefetch response: 30 duplicate rows\n"
+        "holds     two-start-jumps: two Start-jumps at once (3 schedules)"
+    )
+    data = json.loads(report.to_json())
+    assert data == {
+        "holds": False,
+        "kept": [
+            "_loadingSessionId",
+            "_messagesTruncated",
+            "_PAGE_SIZE",
+            "_loadingOlder",
+            "_oldestIdx",
+            "_loadOlderMessages",
+            "_ensureAllMessagesLoaded",
+        ],
+        "scenarios": [
+            {
+                "name": "prefetch-then-start-jump",
+                "title": "prefetch in flight, then Start-jump",
+                "holds": False,
+                "schedules_explored": 3,
+                "complete": True,
+                "violation": "30 duplicate rows",
+                "schedule": [
+                    "prefetch request sent",
+                    "Start-jump request sent",
+                    "Start-jump response",
+                    "prefetch response: 30 duplicate rows",
+                ],
+                "errors": [],
+            },
+            {
+                "name": "two-start-jumps",
+                "title": "two Start-jumps at once",
+                "holds": True,
+                "schedules_explored": 3,
+                "complete": True,
+                "violation": None,
+                "schedule": [],
+                "errors": [],
+            },
+        ],
+    }
+
+
+# --- fixed code holds -----------------------------------------------------
+
+
+@needs_node
+def test_fixed_code_holds_in_every_scenario():
+    report = verify_source(FIXED)
+    assert violated(report) == {}
+    assert report.holds
+    assert all(s.complete and s.schedules_explored >= 1 and s.errors == () for s in report.scenarios)
+    # The wait loop re-arms its timer while a prefetch is in flight; the
+    # scheduler must still finish, and explore more than one order.
+    assert by_name(report)["switch-during-both"].schedules_explored > 3
+
+
+@needs_node
+def test_wait_helper_alternative_holds_in_every_scenario():
+    assert violated(verify_source(WAIT_HELPER)) == {}
+
+
+@needs_node
+def test_wait_helper_without_a_page_guard_lets_an_old_prefetch_release_the_lock():
+    # loadSession() force-releases the lock, so the old session's prefetch
+    # releases it again in its `finally`, while the new session's full load
+    # holds it: a new prefetch starts and its page lands on the full history.
+    bare = without(WAIT_HELPER, "    if (_oldestIdx !== requestedBefore) return;\n")
+    report = verify_source(bare)
+    assert violated(report) == {"stale-prefetch-after-switch": "15 duplicate rows"}
+    assert by_name(report)["stale-prefetch-after-switch"].schedule == (
+        "prefetch request sent",
+        "switch to session B starts",
+        "session B loaded (last 30 of 45 messages)",
+        "Start-jump request sent (session B)",
+        "prefetch response",
+        "prefetch request sent (session B)",
+        "Start-jump (session B) response",
+        "prefetch (session B) response: 15 duplicate rows",
+    )
+
+
+# --- mutations of the fixed code are caught --------------------------------
+
+
+@needs_node
+def test_without_the_session_guards_a_switch_gets_the_old_history():
+    report = verify_source(replace_once(FIXED, SESSION_GUARDS, "    const msgs"))
+    assert violated(report) == {
+        "switch-during-start-jump": "session B shows 90 messages of session A",
+        "switch-during-both": "session B shows 90 messages of session A",
+    }
+
+
+@needs_node
+def test_without_the_oldest_idx_reset_the_full_load_leaves_a_stale_index():
+    report = verify_source(without(FIXED, OLDEST_RESET))
+    assert violated(report) == {
+        "full-load-resets-oldest-idx": "_oldestIdx is 60 after the full load, not 0",
+    }
+    assert by_name(report)["full-load-resets-oldest-idx"].schedule == (
+        "Start-jump request sent",
+        "Start-jump response: _oldestIdx is 60 after the full load, not 0",
+    )
+
+
+@needs_node
+def test_without_both_the_generation_guard_and_the_wait_loop_rows_duplicate():
+    report = verify_source(without(FIXED, GENERATION_GUARD, WAIT_LOOP))
+    assert violated(report)["prefetch-then-start-jump"] == "30 duplicate rows"
+    assert by_name(report)["prefetch-then-start-jump"].schedule == (
+        "prefetch request sent",
+        "Start-jump request sent",
+        "Start-jump response",
+        "prefetch response: 30 duplicate rows",
+    )
+
+
+@needs_node
+def test_the_generation_guard_alone_is_enough():
+    # Without the wait, the full load goes ahead while the prefetch is in
+    # flight, but it bumps the generation first (on entry and before the
+    # replace), so whenever the page arrives its snapshot is stale and it is
+    # dropped instead of prepended.
+    assert violated(verify_source(without(FIXED, WAIT_LOOP))) == {}
+
+
+@needs_node
+def test_the_wait_loop_alone_is_enough_for_the_basic_race():
+    # Without the generation guard, the full load still waits until the
+    # prefetch has prepended its page and released the lock, and only then
+    # replaces the transcript: the page is never applied on top of it.
+    # What the wait cannot cover is a lock released behind its back: after a
+    # switch, the old session's prefetch releases the lock the new session's
+    # full load holds, a new prefetch starts, and only the generation guard
+    # drops its page.
+    report = verify_source(without(FIXED, GENERATION_GUARD))
+    assert violated(report) == {"stale-prefetch-after-switch": "15 duplicate rows"}
+
+
+@needs_node
+def test_a_full_load_that_does_not_release_the_lock_on_failure_leaks_it():
+    leaky = STATE + GENERATION + PREFETCH + replace_once(
+        replace_once(FIXED_FULL_LOAD, "  try {\n", "  {\n"),
+        "  } finally {\n    _loadingOlder = false;\n  }\n",
+        "    _loadingOlder = false;\n  }\n",
+    )
+    report = verify_source(leaky)
+    assert violated(report) == {
+        "start-jump-fails": "lock still held: _loadingOlder is true after everything settled",
+    }
+    assert by_name(report)["start-jump-fails"].schedule == (
+        "Start-jump request sent",
+        "Start-jump request fails",
+        (
+            "prefetch called, returns without a request: "
+            "lock still held: _loadingOlder is true after everything settled"
+        ),
+    )
+
+
+@needs_node
+def test_a_wait_that_never_ends_is_reported_not_hung_on():
+    # The prefetch forgets to release the lock when its page fails, so the
+    # full load polls forever.
+    stuck = STATE + GENERATION + PREFETCH_KEEPING_THE_LOCK + FIXED_FULL_LOAD
+    report = verify_source(stuck, scenarios=["prefetch-fails-during-start-jump"])
+    (scenario,) = report.scenarios
+    assert scenario.violation == (
+        "Start-jump call (_ensureAllMessagesLoaded) never settled (it keeps re-arming a 16 ms timer)"
+    )
+    assert scenario.schedule == (
+        "prefetch request sent",
+        "Start-jump called, no request yet",
+        "prefetch request fails: " + scenario.violation,
+    )
+
+
+@needs_node
+def test_a_wait_that_gives_up_is_explored_past_its_timeout():
+    # Polling ten times and then going ahead anyway: time passes until the
+    # wait gives up, the full load runs while the prefetch is still in
+    # flight, and without a guard in the prefetch its page lands on top.
+    impatient = replace_once(
+        without(WAIT_HELPER, "    if (_oldestIdx !== requestedBefore) return;\n"),
+        "  while (_loadingOlder) await new Promise(r => setTimeout(r, 16));\n",
+        "  let polls = 0;\n  while (_loadingOlder && polls++ < 10) await new Promise(r => setTimeout(r, 16));\n",
+    )
+    report = verify_source(impatient, scenarios=["prefetch-then-start-jump"])
+    assert report.scenarios[0].schedule == (
+        "prefetch request sent",
+        "Start-jump called, no request yet",
+        "16 ms timer fires after 10 timer firings (160 ms), Start-jump request sent",
+        "Start-jump response",
+        "prefetch response: 30 duplicate rows",
+    )
+
+
+@needs_node
+def test_a_loop_that_keeps_changing_state_hits_the_step_bound():
+    spinning = STATE + GENERATION + PREFETCH_KEEPING_THE_LOCK + replace_once(
+        FIXED_FULL_LOAD,
+        "      await new Promise(resolve => setTimeout(resolve, 16));\n",
+        "      _oldestIdx += 1;\n      await new Promise(resolve => setTimeout(resolve, 16));\n",
+    )
+    report = verify_source(spinning, scenarios=["prefetch-fails-during-start-jump"], max_steps=25)
+    (scenario,) = report.scenarios
+    assert scenario.violation == "livelock: more than 25 steps"
+    assert scenario.schedule[-1] == "16 ms timer fires: livelock: more than 25 steps"
+
+
+@needs_node
+def test_an_unexpected_exception_is_a_violation():
+    broken = FIXED.replace("    S.messages = msgs;\n", "    S.messages = msgs;\n    msgs.frobnicate();\n")
+    report = verify_source(broken, scenarios=["full-load-resets-oldest-idx"])
+    assert report.scenarios[0].violation == (
+        "Start-jump call (_ensureAllMessagesLoaded) threw TypeError: msgs.frobnicate is not a function"
+    )
+
+
+@needs_node
+def test_exceptions_the_code_catches_are_listed():
+    careless = replace_once(
+        FIXED, "    renderMessages({ preserveScroll: true });\n", "    S.session.nickname.toUpperCase();\n"
+    )
+    report = verify_source(careless, scenarios=["prefetch-then-start-jump"])
+    (scenario,) = report.scenarios
+    # The prefetch's catch swallows it, so nothing is violated; it is noted.
+    assert scenario.holds
+    assert scenario.errors == (
+        "TypeError: Cannot read properties of undefined (reading 'toUpperCase')",
+    )
+    assert report.describe().endswith(
+        "\n    caught: TypeError: Cannot read properties of undefined (reading 'toUpperCase')"
+    )
+
+
+@needs_node
+def test_the_cap_on_schedules_is_reported():
+    report = verify_source(FIXED, scenarios=["switch-during-both"], max_schedules=2)
+    (scenario,) = report.scenarios
+    assert (scenario.holds, scenario.complete, scenario.schedules_explored) == (True, False, 2)
+    assert "stopped at the cap" in report.describe()
+
+
+# --- shapes met in forks ---------------------------------------------------
+
+
+@needs_node
+def test_state_kept_in_an_object_inside_an_es_module():
+    module = """\
+import { api } from './api.js';
+let _loadingSessionId = null;
+const pager = { loadingOlder: false, oldestIdx: 0, truncated: false };
+export async function _loadOlderMessages() {
+  if (pager.loadingOlder || !pager.truncated) return;
+  const sid = S.session.session_id;
+  pager.loadingOlder = true;
+  try {
+    const data = await api(`/api/session?session_id=${sid}&messages=1&msg_before=${pager.oldestIdx}&msg_limit=30`);
+    if (!data || !data.session || S.session.session_id !== sid) return;
+    S.messages = [...data.session.messages, ...S.messages];
+    pager.oldestIdx = data.session._messages_offset;
+    pager.truncated = data.session._messages_truncated;
+  } finally {
+    pager.loadingOlder = false;
+  }
+}
+export async function _ensureAllMessagesLoaded() {
+  if (!pager.truncated || !S.session) return;
+  const sid = S.session.session_id;
+  const data = await api(`/api/session?session_id=${sid}&messages=1`);
+  S.messages = data.session.messages;
+  pager.truncated = false;
+}
+"""
+    job = build_job(module)
+    assert job["strict"] is True
+    assert job["state"] == {
+        "_loadingOlder": "pager.loadingOlder",
+        "_oldestIdx": "pager.oldestIdx",
+        "_messagesTruncated": "pager.truncated",
+    }
+    assert "api" in job["free"] and "export" not in job["source"]
+    assert violated(verify_source(module))["prefetch-then-start-jump"] == "30 duplicate rows"
+
+
+@needs_node
+def test_fixture_shapes_verify_as_their_readmes_say(fixtures_dir: Path):
+    for name in ("wait-helper-alternative", "object-state-module", "fully-fixed"):
+        text = (fixtures_dir / name / "input.js").read_bytes().decode("utf-8-sig")
+        assert violated(verify_source(text)) == {}, name
+    upstream = (fixtures_dir / "upstream-parent" / "input.js").read_bytes().decode("utf-8-sig")
+    assert violated(verify_source(upstream))["prefetch-then-start-jump"] == "30 duplicate rows"
+
+
+def test_missing_targets_are_a_verify_error():
+    with pytest.raises(VerifyError, match="no top-level declaration of _ensureAllMessagesLoaded"):
+        build_job(STATE + GENERATION + PREFETCH)
+
+
+@needs_node
+def test_code_that_throws_while_loading_is_a_verify_error():
+    with pytest.raises(VerifyError, match="could not run the file's code"):
+        verify_source(replace_once(FIXED, "const _PAGE_SIZE = 30;", "const _PAGE_SIZE = null.size;"))
+
+
+def test_missing_node_raises_node_not_found(monkeypatch):
+    monkeypatch.setattr(runner.shutil, "which", lambda name: None)
+    with pytest.raises(NodeNotFound, match="needs node"):
+        verify_source(FIXED)
+    with pytest.raises(NodeNotFound):
+        run_job({"source": ""})
+
+
+# --- extraction --------------------------------------------------------------
+
+
+def test_extraction_keeps_what_the_functions_use_and_stubs_the_rest():
+    text = (
+        "function renderMessages() { document.body.innerHTML = S.messages.join(''); }\n"
+        "const ICONS = { stop: '<svg/>' };\n"
+        + FIXED
+        + "function _sameRow(a, b) { return String(a.content) === String(b.content); }\n"
+        "async function jumpToSessionStart() { await _ensureAllMessagesLoaded(); }\n"
+    )
+    extraction = extract(text)
+    assert extraction.kept == (
+        "_loadingSessionId",
+        "_messagesTruncated",
+        "_PAGE_SIZE",
+        "_loadingOlder",
+        "_oldestIdx",
+        "_messagesGeneration",
+        "_bumpMessagesGeneration",
+        "_loadOlderMessages",
+        "_ensureAllMessagesLoaded",
+    )
+    assert extraction.state == ("_loadingOlder", "_oldestIdx", "_messagesTruncated", "_loadingSessionId")
+    assert extraction.free == (
+        "$",
+        "Math",
+        "Promise",
+        "S",
+        "_programmaticScroll",
+        "api",
+        "console",
+        "encodeURIComponent",
+        "renderMessages",
+        "requestAnimationFrame",
+        "setTimeout",
+    )
+    assert extraction.source.startswith("let _loadingSessionId = null;\nlet _messagesTruncated = false;\n")
+    assert "function renderMessages" not in extraction.source
+    assert (extraction.module, extraction.strict) == (False, False)
+
+
+@needs_node
+def test_a_use_strict_script_runs_strict():
+    text = '"use strict";\n' + FIXED
+    assert (extract(text).module, extract(text).strict) == (False, True)
+    assert build_job(text)["strict"] is True
+    assert harness_extract(text=text)["strict"] is True
+    assert harness_extract(text=FIXED)["strict"] is False
+
+
+def test_extraction_follows_helpers_transitively():
+    text = (
+        "let _loadingOlder = false;\nlet _messagesTruncated = true;\nlet _oldestIdx = 0;\n"
+        "const LIMIT = BASE * 2;\nconst BASE = 15;\n"
+        "function _idle() { return !_loadingOlder; }\n"  # touches the shared state
+        "function _norm(t) { return _trim(String(t)); }\n"  # only built-ins and other kept helpers
+        "function _trim(t) { return t.trim(); }\n"
+        "function _same(a, b) { return _norm(a) === _norm(b); }\n"
+        "function _paint() { $('x').hidden = false; }\n"  # the page: stubbed
+        "function _sameAndPaint(a, b) { _paint(); return _same(a, b); }\n"  # uses a stub: stubbed
+        "async function _loadOlderMessages() { if (_idle()) await api(`?msg_limit=${LIMIT}`); }\n"
+        "async function _ensureAllMessagesLoaded() { if (_same(1, 2) && _sameAndPaint(1, 2)) _oldestIdx = 0; }\n"
+    )
+    assert extract(text).kept == (
+        "_loadingOlder",
+        "_oldestIdx",
+        "LIMIT",
+        "BASE",
+        "_idle",
+        "_norm",
+        "_trim",
+        "_same",
+        "_loadOlderMessages",
+        "_ensureAllMessagesLoaded",
+    )
+    assert "_sameAndPaint" in extract(text).free
+    assert "_messagesTruncated" not in extract(text).declared  # declared, but unused
+
+
+def test_names_only_probed_with_typeof_stay_undefined():
+    text = FIXED.replace(
+        "    renderMessages({ preserveScroll: true });\n",
+        "    if (typeof _refreshPills === 'function') _refreshPills();\n    renderMessages({ preserveScroll: true });\n",
+    )
+    extraction = extract(text)
+    assert extraction.optional == ("_refreshPills",)
+    assert "_refreshPills" in extraction.free
+
+
+def test_utf16_index_counts_astral_characters_twice():
+    text = "a😀b𝒳c"  # two astral characters, each two UTF-16 code units
+    index = Utf16Index(text)
+    # UTF-16 offsets of a, 😀, b, 𝒳, c and the end: 0, 1, 3, 4, 6, 7.
+    assert [index.to_index(u) for u in (0, 1, 3, 4, 6, 7)] == [0, 1, 2, 3, 4, 5]
+    assert Utf16Index("plain é text").to_index(7) == 7
+
+
+def test_extraction_cuts_exact_text_after_astral_characters():
+    header = "// 🚀 paging for the chat view — “quotes” 𝒳\nconst GREETING = '👋🏽 hi';\n"
+    text = header + FIXED
+    extraction = extract(text)
+    start = text.index("let _loadingSessionId")
+    assert extraction.source.startswith(text[start : text.index("\n", start)] + "\n")
+    assert extraction.source.endswith(FIXED.rstrip("\n"))
+
+
+def test_a_file_esprima_cannot_parse_is_a_verify_error():
+    with pytest.raises(VerifyError, match="esprima cannot parse"):
+        build_job("async function _loadOlderMessages( {")
+
+
+# --- the real upstream file, when it is around ------------------------------
+
+PARENT = Path("/tmp/parent.js")
+FIXED_UPSTREAM = Path("/tmp/fixed.js")
+
+
+@needs_node
+@pytest.mark.skipif(not (PARENT.exists() and FIXED_UPSTREAM.exists()), reason="upstream copies not present")
+def test_upstream_before_and_after_fb822239():
+    before = verify_source(PARENT.read_bytes().decode("utf-8-sig"))
+    after = verify_source(FIXED_UPSTREAM.read_bytes().decode("utf-8-sig"))
+    print("\nbefore fb822239:\n" + before.describe() + "\nafter fb822239:\n" + after.describe())
+    assert violated(before)["prefetch-then-start-jump"] == "30 duplicate rows"
+    assert violated(before)["switch-during-start-jump"] == "session B shows 90 messages of session A"
+    assert after.holds
+
+
+# --- the harness's own extraction, for suites without jsfix ----------------
+
+
+def harness_extract(**job) -> dict:
+    answer = run_job({**job, "extractOnly": True})
+    return answer["extraction"]
+
+
+def extraction_cases(fixtures_dir: Path) -> list[Path]:
+    paths = sorted(fixtures_dir.glob("*/input.js")) + sorted(fixtures_dir.glob("*/expected.js"))
+    return paths + [p for p in (PARENT, FIXED_UPSTREAM, Path("/tmp/head.js")) if p.exists()]
+
+
+@needs_node
+def test_harness_extraction_agrees_with_the_parser(fixtures_dir: Path):
+    for path in extraction_cases(fixtures_dir):
+        text = path.read_bytes().decode("utf-8-sig")
+        try:
+            expected = extract(text)
+        except ExtractError:
+            with pytest.raises(VerifyError, match="cannot extract the two functions: no top-level"):
+                harness_extract(file=str(path))
+            continue
+        got = harness_extract(file=str(path))
+        assert tuple(got["kept"]) == expected.kept, path
+        assert got["source"] == expected.source, path
+        assert got["state"] == dict(expected.state_access), path
+        assert got["strict"] == expected.strict, path
+        assert set(got["optional"]) == set(expected.optional), path
+
+
+TRICKY = r"""
+const QUOTES = /['"`{}]+/g; // a regex full of brackets and quotes: } {
+let ratio = 10 / 2 / 5
+let label = `${ { a: `}${'{'}` }.a } function _ensureAllMessagesLoaded() {`
+/* function _loadOlderMessages() { */
+export const _loadingOlder = false
+export let _oldestIdx = 0, _spare = 1;
+class Pager { open() { return '}'; } static close() { return /}/.test('x'); } }
+const _idle = async () => !_loadingOlder && ratio > 0;
+if (ratio) { /regex after a block/.test(label); }
+export async function _loadOlderMessages() {
+  if (!(await _idle())) return;
+  const data = await api(`/api/session?session_id=${S.session.session_id}&msg_before=${_oldestIdx}&msg_limit=30`);
+  S.messages = [...data.session.messages.filter(m => QUOTES.test(m.content) || true), ...S.messages];
+  _oldestIdx = data.session._messages_offset;
+}
+export default async function _ensureAllMessagesLoaded() {
+  const pager = new Pager();
+  return pager.open();
+}
+"""
+
+
+@needs_node
+def test_harness_tokenizer_survives_regexes_templates_and_comments():
+    got = harness_extract(text=TRICKY)
+    assert got["kept"] == ["QUOTES", "ratio", "_loadingOlder", "_oldestIdx", "Pager", "_idle", "_loadOlderMessages", "_ensureAllMessagesLoaded"]
+    assert got["kept"] == list(extract(TRICKY).kept)
+    assert got["source"] == extract(TRICKY).source
+    assert got["strict"] is True
+    assert got["source"].startswith("const QUOTES = /['\"`{}]+/g;\nlet ratio = 10 / 2 / 5;\nconst _loadingOlder = false;\n")
+
+
+@needs_node
+def test_harness_verifies_a_file_by_path_like_jsfix(tmp_path: Path):
+    path = tmp_path / "sessions.js"
+    path.write_text("\ufeff" + UNFIXED.replace("\n", "\r\n"), encoding="utf-8")
+    by_path = run_job({"file": str(path)})
+    by_jsfix = run_job(build_job(path.read_bytes().decode("utf-8-sig")))
+    assert by_path["scenarios"] == by_jsfix["scenarios"]
+    assert [s["violation"] for s in by_path["scenarios"] if s["name"] == "prefetch-then-start-jump"] == [
+        "30 duplicate rows"
+    ]
