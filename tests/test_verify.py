@@ -17,7 +17,6 @@ import pytest
 
 from jsfix.verify import (
     NodeNotFound,
-    Utf16Index,
     VerifyError,
     build_job,
     extract,
@@ -659,14 +658,6 @@ def test_names_only_probed_with_typeof_stay_undefined():
     extraction = extract(text)
     assert extraction.optional == ("_refreshPills",)
     assert "_refreshPills" in extraction.free
-
-
-def test_utf16_index_counts_astral_characters_twice():
-    text = "a😀b𝒳c"  # two astral characters, each two UTF-16 code units
-    index = Utf16Index(text)
-    # UTF-16 offsets of a, 😀, b, 𝒳, c and the end: 0, 1, 3, 4, 6, 7.
-    assert [index.to_index(u) for u in (0, 1, 3, 4, 6, 7)] == [0, 1, 2, 3, 4, 5]
-    assert Utf16Index("plain é text").to_index(7) == 7
 
 
 def test_extraction_cuts_exact_text_after_astral_characters():

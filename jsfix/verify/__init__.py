@@ -9,7 +9,7 @@ Raises NodeNotFound when node is missing and VerifyError when the file's
 functions cannot be extracted or run.
 """
 
-from jsfix.verify.extract import Extraction, Utf16Index, extract
+from jsfix.verify.extract import Extraction, extract
 from jsfix.verify.runner import (
     HARNESS,
     NodeNotFound,
@@ -27,7 +27,6 @@ __all__ = [
     "Extraction",
     "NodeNotFound",
     "ScenarioResult",
-    "Utf16Index",
     "VerifyError",
     "VerifyReport",
     "build_job",

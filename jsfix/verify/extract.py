@@ -20,17 +20,14 @@ helpers cannot break the run.
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import esprima
-from esprima.error_handler import Error as EsprimaError
 from esprima.nodes import Node
 
-TARGETS = ("_loadOlderMessages", "_ensureAllMessagesLoaded")
+from jsfix.locate import TARGETS, Refused, parse_program
+from jsfix.offsets import Utf16Offsets
 
 # State the harness sets up and inspects: it generates accessors only for the
 # names the file declares, and uses globals for the others.
@@ -71,29 +68,11 @@ _MODULE_STATEMENTS = frozenset(
     {"ImportDeclaration", "ExportNamedDeclaration", "ExportDefaultDeclaration", "ExportAllDeclaration"}
 )
 # Worth trying the module grammar first.
-_MODULE_SYNTAX = re.compile(r"^[ \t]*(?:import[\s{*\"']|export[\s{*])", re.MULTILINE)
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _FUNCTION_TYPES = frozenset({"FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"})
 
 
 class ExtractError(Exception):
     """The file cannot be parsed, or the two functions are not top-level declarations."""
-
-
-class Utf16Index:
-    """Turns esprima's UTF-16 code unit offsets into Python string indices.
-
-    esprima counts like JavaScript does: a character outside the Basic
-    Multilingual Plane (an emoji) is two units but one Python character.
-    """
-
-    def __init__(self, text: str) -> None:
-        # The UTF-16 offset at which each astral character starts: its Python
-        # index plus the number of astral characters before it.
-        self._astral_starts = [m.start() + n for n, m in enumerate(_ASTRAL.finditer(text))]
-
-    def to_index(self, units: int) -> int:
-        return units - bisect.bisect_left(self._astral_starts, units)
 
 
 @dataclass(frozen=True)
@@ -149,7 +128,7 @@ def extract(text: str) -> Extraction:
     `text` is the file's text with any byte-order mark removed.
     """
     program, module = _parse(text)
-    index = Utf16Index(text)
+    index = Utf16Offsets(text)
     declarations = list(_top_level_declarations(program, text, index))
     by_name: dict[str, list[Declaration]] = {}
     for declaration in declarations:
@@ -180,18 +159,11 @@ def extract(text: str) -> Extraction:
 
 def _parse(text: str) -> tuple[Node, bool]:
     """The syntax tree, and whether the file is an ES module (it imports or exports)."""
-    attempts = (esprima.parseModule, esprima.parseScript)
-    if not _MODULE_SYNTAX.search(text):
-        attempts = attempts[::-1]
-    first_error: Exception | None = None
-    for parse in attempts:
-        try:
-            program = parse(text, {"range": True})
-        except (EsprimaError, RecursionError) as error:
-            first_error = first_error or error
-            continue
-        return program, any(statement.type in _MODULE_STATEMENTS for statement in program.body)
-    raise ExtractError(f"esprima cannot parse the file: {first_error}")
+    try:
+        program, _ = parse_program(text)
+    except (Refused, RecursionError) as error:
+        raise ExtractError(f"esprima cannot parse the file: {error}") from None
+    return program, any(statement.type in _MODULE_STATEMENTS for statement in program.body)
 
 
 def _opens_with_use_strict(program: Node) -> bool:
@@ -204,7 +176,7 @@ def _opens_with_use_strict(program: Node) -> bool:
     return False
 
 
-def _top_level_declarations(program: Node, text: str, index: Utf16Index) -> Iterator[Declaration]:
+def _top_level_declarations(program: Node, text: str, index: Utf16Offsets) -> Iterator[Declaration]:
     for statement in program.body:
         node = statement
         if statement.type in ("ExportNamedDeclaration", "ExportDefaultDeclaration"):
