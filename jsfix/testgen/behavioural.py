@@ -1,0 +1,136 @@
+"""The behavioural tests: one per race scenario of the harness.
+
+Each test runs the fork's own two functions under node, through every order
+in which their requests and timers can settle (see jsfix/verify/harness.js),
+and asserts that its scenario holds. The scenario names come from the
+harness itself, so a scenario added there gets a test here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from jsfix.testgen.pysyntax import docstring, section_banner, string
+from jsfix.verify import HARNESS
+
+HARNESS_SOURCE = HARNESS  # copied beside the generated module
+
+_SCENARIO = re.compile(
+    r"""name:\s*'(?P<name>[\w-]+)',\s*title:\s*'(?P<title>(?:[^'\\]|\\.)*)'"""
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class BehaviouralTest:
+    name: str
+    doc: str
+    scenario: str
+
+
+# What each scenario pins and why it matters, in the words of a test's
+# docstring; a scenario not listed here is described by its harness title.
+_DESCRIPTIONS = {
+    "prefetch-then-start-jump": (
+        "test_prefetch_in_flight_then_start_jump_keeps_one_copy_of_each_message",
+        "A prefetch still in flight when Start-jump runs must not prepend its page onto the full history.",
+    ),
+    "start-jump-then-prefetch": (
+        "test_prefetch_during_start_jump_adds_nothing_to_the_full_history",
+        "A prefetch started while Start-jump loads the full history must not add a page to it.",
+    ),
+    "two-start-jumps": (
+        "test_two_start_jumps_load_the_history_once",
+        "Two Start-jumps at once (a double click) end with the full history once and the lock free.",
+    ),
+    "switch-during-start-jump": (
+        "test_session_switch_during_start_jump_keeps_the_new_transcript",
+        "A session switch while Start-jump awaits must leave the new session's transcript alone.",
+    ),
+    "switch-during-both": (
+        "test_session_switch_during_prefetch_and_start_jump_keeps_the_new_transcript",
+        "A switch while both requests are in flight must leave the new session's transcript alone.",
+    ),
+    "start-jump-fails": (
+        "test_failed_start_jump_releases_the_lock",
+        "When the Start-jump request fails, the lock is released and a later prefetch still runs.",
+    ),
+    "prefetch-fails-during-start-jump": (
+        "test_failed_prefetch_lets_a_waiting_start_jump_finish",
+        "A prefetch that fails while Start-jump waits for it must not leave Start-jump waiting forever.",
+    ),
+    "full-load-resets-oldest-idx": (
+        "test_full_load_resets_the_page_index",
+        "After the full history is loaded, ``_oldestIdx`` is 0 and nothing is left to page in.",
+    ),
+    "stale-prefetch-after-switch": (
+        "test_old_sessions_prefetch_cannot_spoil_the_new_sessions_start_jump",
+        "A prefetch for the old session that lands after a switch must not disturb the new session's loads.",
+    ),
+}
+
+
+def harness_scenarios(harness_source: str) -> list[Scenario]:
+    """The scenarios listed in the harness's `SCENARIOS` table, in its order."""
+    start = harness_source.index("const SCENARIOS = [")
+    end = harness_source.index("\n];", start)
+    scenarios = [
+        Scenario(match["name"], match["title"].replace("\\'", "'"))
+        for match in _SCENARIO.finditer(harness_source, start, end)
+    ]
+    assert scenarios, (
+        "harness.js lists no scenarios in the form `name: '...', title: '...'`"
+    )
+    return scenarios
+
+
+def behavioural_tests(scenarios: list[Scenario]) -> list[BehaviouralTest]:
+    tests = []
+    for scenario in scenarios:
+        name, doc = _DESCRIPTIONS.get(
+            scenario.name,
+            (
+                "test_race_" + scenario.name.replace("-", "_"),
+                f"The race scenario holds: {scenario.title}.",
+            ),
+        )
+        tests.append(BehaviouralTest(name, doc, scenario.name))
+    return tests
+
+
+def build_behavioural_tests(
+    tests: list[BehaviouralTest], heading: str
+) -> list[cst.FunctionDef]:
+    functions = []
+    for index, test in enumerate(tests):
+        leading = [cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)]
+        if index == 0:
+            leading = section_banner(heading, blank_after=2)
+        check = cst.SimpleStatementLine(
+            [
+                cst.Expr(
+                    cst.Call(
+                        cst.Name("_assert_scenario_holds"),
+                        [cst.Arg(string(test.scenario))],
+                    )
+                )
+            ]
+        )
+        functions.append(
+            cst.FunctionDef(
+                name=cst.Name(test.name),
+                params=cst.Parameters(),
+                body=cst.IndentedBlock([docstring(test.doc), check]),
+                decorators=[cst.Decorator(cst.Name("needs_node"))],
+                leading_lines=leading,
+            )
+        )
+    return functions
