@@ -53,7 +53,8 @@ class Style:
 
 # Lines that would continue the previous statement when it has no semicolon.
 _ASI_HAZARD = re.compile(r"[ \t]*[(\[`+\-/]")
-_REST_OF_LINE_IS_TRIVIA = re.compile(r"[ \t]*(?://[^\r\n]*)?(?=\r?\n|$)")
+_WHITESPACE_AND_COMMENTS = re.compile(r"(?:\s+|//[^\r\n]*|/\*.*?\*/)*", re.DOTALL)
+_REST_OF_LINE_IS_TRIVIA = re.compile(r"[ \t]*(?:/\*(?:[^*\r\n]|\*(?!/))*\*/[ \t]*)*(?://[^\r\n]*)?(?=\r?\n|$)")
 
 
 class Layout:
@@ -80,12 +81,13 @@ class Layout:
     def indent_of(self, node: Node) -> str:
         return self.indentation(node.range[0])
 
-    def render(self, lines: Sequence[str], indent: str, *, before: str) -> str:
+    def render(self, lines: Sequence[str], indent: str, *, before: str, same_line: bool = False) -> str:
         """`lines` as text, each behind a line break, each after `indent`.
 
         A line's own leading tabs count as levels of the file's indent unit.
         `before` is the code that will follow, to keep a semicolon-free file
-        safe from automatic semicolon insertion.
+        safe from automatic semicolon insertion; when it follows on the same
+        line (`same_line`), the last line keeps its semicolon.
         """
         out = []
         for position, line in enumerate(lines):
@@ -94,7 +96,7 @@ class Layout:
             is_last = position == len(lines) - 1
             is_comment = code.startswith("//")
             if not self.style.semicolons and not is_comment and code.endswith(";") and not (
-                is_last and _ASI_HAZARD.match(before)
+                is_last and (same_line or _ASI_HAZARD.match(before))
             ):
                 code = code[:-1]
             out.append(self.style.newline + indent + self.style.indent_unit * depth + code)
@@ -107,12 +109,23 @@ class Layout:
         trivia = _REST_OF_LINE_IS_TRIVIA.match(self.text, at)
         if trivia:
             at = trivia.end()
-        return Edit(at, at, self.render(lines, indent, before=self._next_code(at)))
+        # Without trivia, code follows on the same line: it ends up after the
+        # last new line, so that line must keep its semicolon.
+        return Edit(at, at, self.render(lines, indent, before=self._next_code(at), same_line=not trivia))
 
     def insert_before(self, node: Node, lines: Sequence[str], indent: str | None = None) -> Edit:
         """New lines right before the line that `node` starts on."""
         indent = self.indent_of(node) if indent is None else indent
         line_start = self.line_start(node.range[0])
+        code_before = self.text[line_start : node.range[0]].strip(" \t")
+        if code_before:
+            # Code before `node` on its line (`} else { S.messages = x; }`):
+            # going above that line would put the new lines in another block.
+            at = node.range[0]
+            if code_before.endswith("{"):
+                indent += self.style.indent_unit
+            rendered = self.render(lines, indent, before=self.text[at:])
+            return Edit(at, at, rendered + self.style.newline + indent)
         if line_start == 0:
             text = self.render(lines, indent, before=self.text)[len(self.style.newline) :]
             return Edit(0, 0, text + self.style.newline)
@@ -122,8 +135,8 @@ class Layout:
         return Edit(at, at, self.render(lines, indent, before=self.text[node.range[0] :]))
 
     def _next_code(self, index: int) -> str:
-        rest = self.text[index:]
-        return rest.lstrip(" \t\r\n")
+        """The text from the next token on: whitespace and comments skipped."""
+        return self.text[_WHITESPACE_AND_COMMENTS.match(self.text, index).end() :]
 
 
 def reindent_lines(layout: Layout, start: int, end: int, skip: Sequence[tuple[int, int]]) -> list[Edit]:
@@ -133,6 +146,10 @@ def reindent_lines(layout: Layout, start: int, end: int, skip: Sequence[tuple[in
     literal) are left alone: indenting there would change the string's value.
     """
     edits = []
+    if start > end:
+        # Nothing starts a line in the region (it all shares one line, maybe
+        # the file's last): going back to that line's start would leave it.
+        return edits
     position = layout.line_start(start)
     text = layout.text
     while position <= end and position < len(text):

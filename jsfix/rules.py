@@ -26,7 +26,7 @@ from jsfix.jsast import (
     statement_lists,
     walk,
 )
-from jsfix.locate import Located, Refused
+from jsfix.locate import LOAD_OLDER, Declaration, Located, Refused
 
 GENERATION = "_messagesGeneration"
 BUMP = "_bumpMessagesGeneration"
@@ -153,19 +153,72 @@ def messages_writes(ctx: FixContext, function: Node) -> list[Node]:
 
 
 def local_declarations(function: Node, name: str) -> list[Node]:
-    """Declarators and parameters named `name` in the function's own scope."""
-    found = [param for param in function.params if param.type == "Identifier" and param.name == name]
+    """Declarators, parameters and other bindings named `name` in the function's own scope."""
+    found = [param for param in function.params if name in bound_names(param)]
     for node in walk(function.body, into_functions=False):
-        if node.type == "VariableDeclarator" and node.id.type == "Identifier" and node.id.name == name:
+        if node.type == "VariableDeclarator" and name in bound_names(node.id):
             found.append(node)
-    return found
+        elif node.type == "CatchClause" and node.param is not None and name in bound_names(node.param):
+            found.append(node)
+        elif node.type == "ClassDeclaration" and node.id is not None and node.id.name == name:
+            found.append(node)
+    # walk() does not enter nested functions, so their declarations come from the lists.
+    for statements in statement_lists(function.body):
+        for each in statements:
+            if each.type == "FunctionDeclaration" and each.id is not None and each.id.name == name:
+                found.append(each)
+    return sorted(found, key=lambda each: each.range[0])
 
 
-def variable_holding(ctx: FixContext, function: Node, value: str) -> str | None:
-    """Name of a local declared with the given initial value (compared compactly)."""
+def bound_names(pattern: Node) -> set[str]:
+    """The names a binding pattern (`x`, `{a, b: c}`, `[d, ...e]`, `f = 1`) declares."""
+    if pattern.type == "Identifier":
+        return {pattern.name}
+    if pattern.type == "ObjectPattern":
+        parts = [each.value if each.type == "Property" else each for each in pattern.properties]
+    elif pattern.type == "ArrayPattern":
+        parts = [each for each in pattern.elements if each is not None]
+    elif pattern.type == "AssignmentPattern":
+        parts = [pattern.left]
+    elif pattern.type == "RestElement":
+        parts = [pattern.argument]
+    else:
+        return set()
+    return set().union(*(bound_names(each) for each in parts))
+
+
+def variable_uses(node: Node, name: str) -> list[Node]:
+    """Identifiers under `node` that stand for the variable `name` (not property names)."""
+    not_variables = set()
+    for each in walk(node):
+        if each.type == "MemberExpression" and not each.computed:
+            not_variables.add(id(each.property))
+        elif each.type in ("Property", "MethodDefinition", "PropertyDefinition") and not each.computed:
+            if not getattr(each, "shorthand", False):
+                not_variables.add(id(each.key))
+    return [
+        each
+        for each in walk(node)
+        if each.type == "Identifier" and each.name == name and id(each) not in not_variables
+    ]
+
+
+def refuse_shadowed_names(ctx: FixContext, function: Node, names: tuple[str, ...]) -> None:
+    """The module-level names the fix uses in `function` must not be local names there."""
+    for name in names:
+        declared = local_declarations(function, name)
+        if declared:
+            raise Refused(
+                f"{name} is also a local name in the function at line {ctx.line(function)} "
+                f"(line {ctx.line(declared[0])}), so the fix's module-level {name} would not be reached"
+            )
+
+
+def variable_holding(ctx: FixContext, function: Node, value: str, at: Node) -> str | None:
+    """Name of a local declared with the given initial value (compared compactly), in scope at `at`."""
     for node in walk(function.body, into_functions=False):
         if node.type == "VariableDeclarator" and node.init is not None and node.id.type == "Identifier":
-            if ctx.compact(node.init) == value:
+            if ctx.compact(node.init) == value and visible_at(function, node, at):
                 return node.id.name
     return None
 
@@ -187,16 +240,31 @@ def _inside_wait_loop(ctx: FixContext, node: Node) -> bool:
     return block is not None and block.range[0] <= node.range[0] < block.range[1]
 
 
-def require_free_local(function: Node, name: str, expected_init: str, ctx: FixContext) -> bool:
-    """True if `name` is declared as expected, False if free; refuse if taken otherwise."""
+def require_free_local(function: Node, name: str, expected_init: str, ctx: FixContext) -> Node | None:
+    """The declarator if `name` is declared as expected, None if free; refuse if taken otherwise."""
     declared = local_declarations(function, name)
     for each in declared:
         if each.type == "VariableDeclarator" and each.init is not None and ctx.compact(each.init) == expected_init:
-            return True
+            return each
     if declared:
         raise Refused(
             f"{name} is already declared for something else at line {ctx.line(declared[0])}"
         )
+    return None
+
+
+def visible_at(function: Node, declaration: Node, node: Node) -> bool:
+    """A `let`/`const` holding `declaration` is in scope at `node`, and declared before it."""
+    for statements in statement_lists(function.body):
+        for index, each in enumerate(statements):
+            if not (each.range[0] <= declaration.range[0] and declaration.range[1] <= each.range[1]):
+                continue
+            if each.type != "VariableDeclaration":
+                break  # declared deeper down: look in the inner lists
+            return any(
+                later.range[0] <= node.range[0] and node.range[1] <= later.range[1]
+                for later in statements[index + 1 :]
+            )
     return False
 
 
@@ -221,9 +289,19 @@ def plan_generation_counter(ctx: FixContext) -> list[Edit]:
     counter = ctx.located.declared(GENERATION)
     helper = ctx.located.declared(BUMP)
     if counter is not None and counter.kind not in ("let", "var"):
-        raise Refused(f"{GENERATION} is already declared as a {counter.kind} at line {ctx.located.line_of(counter.start)}")
+        raise Refused(f"{GENERATION} is already declared as {_a(counter.kind)} at line {ctx.located.line_of(counter.start)}")
     if helper is not None and helper.kind != "function":
-        raise Refused(f"{BUMP} is already declared as a {helper.kind} at line {ctx.located.line_of(helper.start)}")
+        raise Refused(f"{BUMP} is already declared as {_a(helper.kind)} at line {ctx.located.line_of(helper.start)}")
+    if counter is not None and not _starts_at_zero(counter):
+        raise Refused(
+            f"{GENERATION} is already declared for something else at line {ctx.located.line_of(counter.start)} "
+            "(the fix needs it to start at 0)"
+        )
+    if helper is not None and not _bumps_generation(helper):
+        raise Refused(
+            f"{BUMP} is already declared for something else at line {ctx.located.line_of(helper.start)} "
+            f"(it never changes {GENERATION})"
+        )
     lines = ([] if counter else COUNTER_LINES) + ([] if helper else BUMP_LINES)
     if not lines:
         return []
@@ -231,7 +309,28 @@ def plan_generation_counter(ctx: FixContext) -> list[Edit]:
     if anchor is not None and anchor.kind in ("let", "var"):
         node = _Span(anchor.start, anchor.end)
         return [ctx.layout.insert_after(node, lines)]
-    return [ctx.layout.insert_before(ctx.load_older, lines)]
+    # No `let _oldestIdx`: the lines go above _loadOlderMessages, outside any
+    # `export` in front of it, with a blank line between.
+    load_older = ctx.located.declared(LOAD_OLDER)
+    return [ctx.layout.insert_before(_Span(load_older.start, load_older.end), [*lines, ""])]
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+def _starts_at_zero(counter: Declaration) -> bool:
+    init = counter.node.init if counter.node is not None else None
+    return init is not None and init.type == "Literal" and init.raw == "0"
+
+
+def _bumps_generation(helper: Declaration) -> bool:
+    """The helper assigns or increments `_messagesGeneration`."""
+    for node in walk(helper.node.body) if helper.node is not None else ():
+        target = node.left if node.type == "AssignmentExpression" else node.argument if node.type == "UpdateExpression" else None
+        if target is not None and target.type == "Identifier" and target.name == GENERATION:
+            return True
+    return False
 
 
 class _Span:
@@ -243,11 +342,24 @@ class _Span:
 
 def plan_snapshot(ctx: FixContext) -> list[Edit]:
     """Part 2: `const startGeneration = _messagesGeneration;` before the first await."""
-    if require_free_local(ctx.load_older, SNAPSHOT, GENERATION, ctx):
-        return []
+    refuse_shadowed_names(ctx, ctx.load_older, (GENERATION, BUMP))
     awaits = awaits_in(ctx.load_older)
     if not awaits:
         raise Refused(f"_loadOlderMessages at line {ctx.line(ctx.load_older)} never awaits a request")
+    snapshot = require_free_local(ctx.load_older, SNAPSHOT, GENERATION, ctx)
+    if snapshot is not None:
+        if not visible_at(ctx.load_older, snapshot, awaits[0]):
+            raise Refused(
+                f"{SNAPSHOT} at line {ctx.line(snapshot)} is not declared before the first await "
+                f"(line {ctx.line(awaits[0])}) in a scope that holds it"
+            )
+        return []
+    # A new `const` shadows any outer startGeneration in the whole body, so
+    # the body may use the name only in the fix's own guards.
+    guards = [each for each in walk(ctx.load_older.body) if ctx.compact(each) in GENERATION_GUARD_SHAPES]
+    for use in variable_uses(ctx.load_older.body, SNAPSHOT):
+        if not any(guard.range[0] <= use.range[0] < guard.range[1] for guard in guards):
+            raise Refused(f"{SNAPSHOT} is already used for something else at line {ctx.line(use)}")
     lines = [
         "// Note the generation before awaiting: if the transcript is replaced",
         "// meanwhile, the page fetched below no longer fits and is dropped (#1937).",
@@ -264,6 +376,9 @@ def plan_generation_guards(ctx: FixContext) -> list[Edit]:
     """Part 3: after each await that precedes a write to S.messages, drop a stale page."""
     function = ctx.load_older
     writes = messages_writes(ctx, function)
+    snapshot = next(
+        (each for each in local_declarations(function, SNAPSHOT) if each.type == "VariableDeclarator"), None
+    )
     edits = []
     seen = set()
     for each in awaits_in(function):
@@ -274,6 +389,10 @@ def plan_generation_guards(ctx: FixContext) -> list[Edit]:
         if _has_generation_guard(ctx, function, holder):
             continue
         anchor = (guards_after(function, holder) or [holder])[-1]
+        if snapshot is not None and not visible_at(function, snapshot, anchor):
+            raise Refused(
+                f"{SNAPSHOT} at line {ctx.line(snapshot)} is not in scope at the await on line {ctx.line(holder)}"
+            )
         edits.append(
             ctx.layout.insert_after(
                 anchor,
@@ -301,6 +420,7 @@ def _has_generation_guard(ctx: FixContext, function: Node, holder: Node) -> bool
 def plan_wait_then_lock(ctx: FixContext) -> list[Edit]:
     """Part 4: wait out an in-flight prefetch, then hold the lock in try/finally."""
     function = ctx.ensure_all
+    refuse_shadowed_names(ctx, function, (LOCK, BUMP, GENERATION, OLDEST_INDEX))
     gate = entry_gate(function)
     existing_wait = wait_block(ctx)
     edits = []
@@ -318,7 +438,12 @@ def plan_wait_then_lock(ctx: FixContext) -> list[Edit]:
         if gate is not None:
             gate_lines = ctx.source(gate).split("\n")
             wait_lines.append("\t" + gate_lines[0].rstrip("\r"))
-            wait_lines.extend("\t" + line.rstrip("\r") for line in gate_lines[1:])
+            # Continuation lines keep their indentation relative to the gate's first line.
+            gate_indent = layout.indent_of(gate)
+            wait_lines.extend(
+                "\t" + (line[len(gate_indent) :] if line.startswith(gate_indent) else line).rstrip("\r")
+                for line in gate_lines[1:]
+            )
         wait_lines.append("}")
         edits.append(_insert_at_body_start(ctx, function, gate, wait_lines))
     if ctx.ensure_all_holds_lock:
@@ -369,7 +494,7 @@ def plan_session_guards(ctx: FixContext) -> list[Edit]:
             f"cannot tell which variable holds the response awaited at line {ctx.line(holder)}"
         )
     data = holder.declarations[0].id.name
-    sid = variable_holding(ctx, function, "S.session.session_id")
+    sid = variable_holding(ctx, function, "S.session.session_id", holder)
     if sid is None:
         raise Refused(
             f"_ensureAllMessagesLoaded at line {ctx.line(function)} never notes S.session.session_id before its await"

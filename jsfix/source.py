@@ -24,6 +24,8 @@ class SourceText:
 
 
 def decode_source(data: bytes) -> SourceText:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableSource("is UTF-16 or UTF-32 (it starts with that byte-order mark), not UTF-8")
     if b"\x00" in data:
         raise UnreadableSource("contains a NUL byte, so it is not a text file")
     bom = data.startswith(codecs.BOM_UTF8)
