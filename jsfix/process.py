@@ -99,14 +99,13 @@ def _process(path: Path, label: str, settings: Settings) -> FileResult:
         return result
     problem = check_fixed_text(fixed_text)
     if problem:
-        unchanged = {"diff": "", "lines_added": 0, "lines_removed": 0, "sha256_after": before}
         # The fast path parses only the targets: a syntax error elsewhere in
         # the file shows up here, and is the file's fault, not jsfix's.
         try:
             plan_fix(source.text, full_parse=True)
         except Refused as error:
-            return replace(result, outcome=Outcome.REFUSED, reason=str(error), **unchanged)
-        return replace(result, outcome=Outcome.FAILED, reason=f"{problem}; the file was left unchanged", **unchanged)
+            return nothing_written(result, Outcome.REFUSED, str(error))
+        return nothing_written(result, Outcome.FAILED, f"{problem}; the file was left unchanged")
     if settings.verify:
         result = verify_fixed_text(result, fixed_text)
         if result.outcome is not Outcome.WOULD_FIX:
@@ -116,8 +115,22 @@ def _process(path: Path, label: str, settings: Settings) -> FileResult:
     try:
         note = write_atomically(path, data, fixed_bytes)
     except WriteRefused as error:
-        return replace(result, outcome=Outcome.REFUSED, reason=str(error), sha256_after=before)
+        return nothing_written(result, Outcome.REFUSED, str(error))
     return replace(result, outcome=Outcome.FIXED, reason=plan.reason + note)
+
+
+def nothing_written(result: FileResult, outcome: Outcome, reason: str, **extra) -> FileResult:
+    """The result for a file left as it was: no diff, no line counts, the hash unchanged."""
+    return replace(
+        result,
+        outcome=outcome,
+        reason=reason,
+        diff="",
+        lines_added=0,
+        lines_removed=0,
+        sha256_after=result.sha256_before,
+        **extra,
+    )
 
 
 _OUTCOME_OF_STATUS = {
@@ -131,16 +144,16 @@ def verify_fixed_text(result: FileResult, fixed_text: str) -> FileResult:
     """Run the behavioural check on the fixed text; a violation means nothing is written."""
     from jsfix.verify import NodeNotFound, VerifyError, verify_source  # node is only needed here
 
-    unchanged = {"diff": "", "lines_added": 0, "lines_removed": 0, "sha256_after": result.sha256_before}
     try:
         report = verify_source(fixed_text)
     except NodeNotFound as error:
-        return replace(result, outcome=Outcome.FAILED, reason=f"cannot verify: {error}", **unchanged)
+        return nothing_written(result, Outcome.FAILED, f"cannot verify: {error}")
     except VerifyError as error:
-        return replace(result, outcome=Outcome.REFUSED, reason=f"verify could not run the fixed functions: {error}", **unchanged)
+        return nothing_written(result, Outcome.REFUSED, f"verify could not run the fixed functions: {error}")
     if not report.holds:
         broken = "; ".join(f"{each.name}: {each.violation}" for each in report.violated)
-        return replace(result, outcome=Outcome.REFUSED, reason=f"verify found a race in the fixed text ({broken})", verify=report.to_dict(), **unchanged)
+        reason = f"verify found a race in the fixed text ({broken})"
+        return nothing_written(result, Outcome.REFUSED, reason, verify=report.to_dict())
     return replace(result, verify=report.to_dict())
 
 
