@@ -8,7 +8,9 @@ per file and the summary on standard error.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -16,8 +18,10 @@ import typer
 from rich.console import Console
 
 from jsfix import __version__
-from jsfix.fleet import run
-from jsfix.outcomes import Outcome, Report
+from jsfix.discover import read_path_list
+from jsfix.fleet import default_jobs, run
+from jsfix.outcomes import EXIT_NO_NODE, EXIT_OK, EXIT_PROBLEM, PROBLEMS, Outcome, Report
+from jsfix.process import display_path
 from jsfix.settings import Mode, Settings
 
 app = typer.Typer(
@@ -26,8 +30,29 @@ app = typer.Typer(
     help="Repair the hermes-webui #1937 endless-scroll vs Start-jump race.",
 )
 
-PathsArgument = Annotated[list[Path], typer.Argument(help="Files or directories to work on.", show_default=False)]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable report instead of text.")]
+PathsArgument = Annotated[
+    list[Path] | None, typer.Argument(help="Files or directories to work on.", show_default=False)
+]
+JsonOption = Annotated[
+    str | None,
+    typer.Option("--json", metavar="FILE", help="Write a machine-readable report to FILE ('-': standard output, instead of text)."),
+]
+FromFileOption = Annotated[
+    str | None,
+    typer.Option("--from-file", metavar="LIST", help="Also work on the paths in LIST, one a line ('-': standard input)."),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Worker processes; 1 runs in this process.  [default: the machine's cores]", show_default=False),
+]
+PatchDirOption = Annotated[
+    Path | None,
+    typer.Option("--patch-dir", metavar="DIR", file_okay=False, help="Write one patch per git repository into DIR, for git am."),
+]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also list the files that needed nothing.")]
+
+# Outcomes that need no attention: listed per file only with --verbose (or when the run has one file).
+_QUIET = {Outcome.ALREADY_FIXED, Outcome.EQUIVALENT_FIX, Outcome.NOT_APPLICABLE}
 
 _DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan"}
 
@@ -47,23 +72,62 @@ def main_options(
 
 @app.command()
 def apply(
-    paths: PathsArgument,
+    paths: PathsArgument = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; write nothing.")] = False,
-    as_json: JsonOption = False,
+    as_json: JsonOption = None,
+    from_file: FromFileOption = None,
+    jobs: JobsOption = None,
+    patch_dir: PatchDirOption = None,
+    verbose: VerboseOption = False,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Run the fixed functions under node first; write nothing on a violation.")
+    ] = False,
 ) -> None:
     """Add the missing parts of the fix; with --dry-run only print the diff."""
-    settings = Settings(mode=Mode.DRY_RUN if dry_run else Mode.WRITE, cwd=Path.cwd())
-    report = run(paths, settings)
-    if not as_json and dry_run:
+    if verify:
+        require_node()
+    settings = replace(fleet_settings(Mode.DRY_RUN if dry_run else Mode.WRITE, jobs, patch_dir, verbose), verify=verify)
+    report = run(gather_paths(paths, from_file), settings)
+    if as_json != "-" and dry_run:
         print_diffs(report)
     finish(report, settings, as_json)
 
 
 @app.command()
-def check(paths: PathsArgument, as_json: JsonOption = False) -> None:
+def check(
+    paths: PathsArgument = None,
+    as_json: JsonOption = None,
+    from_file: FromFileOption = None,
+    jobs: JobsOption = None,
+    patch_dir: PatchDirOption = None,
+    verbose: VerboseOption = False,
+) -> None:
     """Write nothing; exit 1 when any file needs the fix (for CI)."""
-    settings = Settings(mode=Mode.CHECK, cwd=Path.cwd())
-    finish(run(paths, settings), settings, as_json)
+    settings = fleet_settings(Mode.CHECK, jobs, patch_dir, verbose)
+    finish(run(gather_paths(paths, from_file), settings), settings, as_json)
+
+
+def fleet_settings(mode: Mode, jobs: int | None, patch_dir: Path | None, verbose: bool) -> Settings:
+    return Settings(
+        mode=mode,
+        jobs=jobs or default_jobs(),
+        patch_dir=patch_dir,
+        cwd=Path.cwd(),
+        progress=True,
+        verbose=verbose,
+    )
+
+
+def gather_paths(paths: list[Path] | None, from_file: str | None) -> list[Path]:
+    gathered = list(paths or [])
+    if from_file is not None:
+        try:
+            gathered += read_path_list(from_file)
+        except OSError as error:
+            raise typer.BadParameter(f"cannot read {from_file}: {error.strerror or error}", param_hint="--from-file") from None
+    elif not gathered:
+        raise typer.BadParameter("give files or directories, or --from-file LIST", param_hint="PATHS")
+    return gathered
 
 
 def print_diffs(report: Report) -> None:
@@ -79,12 +143,25 @@ def print_diffs(report: Report) -> None:
     sys.stdout.flush()
 
 
-def finish(report: Report, settings: Settings, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(report_json(report, settings), indent=2))
-    else:
-        print_summary(report)
+def finish(report: Report, settings: Settings, json_target: str | None) -> None:
+    if json_target is not None:
+        write_json(report_json(report, settings), json_target)
+    if json_target != "-":
+        print_summary(report, settings)
     raise typer.Exit(report.exit_code(checking=settings.mode is Mode.CHECK))
+
+
+def write_json(data: dict, target: str) -> None:
+    text = json.dumps(data, indent=2) + "\n"
+    if target == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as error:
+        Console(stderr=True).print(f"jsfix: cannot write the JSON report to {target}: {error.strerror or error}", markup=False)
+        raise typer.Exit(2) from None
 
 
 def report_json(report: Report, settings: Settings) -> dict:
@@ -92,19 +169,99 @@ def report_json(report: Report, settings: Settings) -> dict:
         "mode": settings.mode.value,
         "files": [result.to_json() for result in report.results],
         "counts": {outcome.value: report.counts()[outcome] for outcome in Outcome},
-        "skipped": dict(report.skipped),
+        "skipped": dict(sorted(report.skipped.items())),
+        "patches": report.patches,
         "exit_code": report.exit_code(checking=settings.mode is Mode.CHECK),
     }
 
 
-def print_summary(report: Report) -> None:
+def print_summary(report: Report, settings: Settings) -> None:
     err = Console(stderr=True, highlight=False)
+    list_all = settings.verbose or len(report.results) == 1
     for result in report.results:
+        if result.outcome in _QUIET and not list_all:
+            continue
         changes = f" (+{result.lines_added} -{result.lines_removed})" if result.lines_added or result.lines_removed else ""
         err.print(f"{result.outcome.value:>14}  {result.path}: {result.reason}{changes}", markup=False, soft_wrap=True)
     counts = report.counts()
     parts = [f"{counts[outcome]} {outcome.value}" for outcome in Outcome if counts[outcome]]
-    err.print(f"jsfix: {len(report.results)} file(s): " + (", ".join(parts) or "nothing to do"), markup=False)
+    err.print(f"jsfix: {len(report.results)} file(s): " + (", ".join(parts) or "nothing to do"), markup=False, soft_wrap=True)
+    if report.skipped:
+        skipped = ", ".join(f"{count} {kind}" for kind, count in sorted(report.skipped.items()))
+        err.print(f"jsfix: skipped {skipped}", markup=False, soft_wrap=True)
+    if len(report.results) > 1:
+        # Like multi-gitter's closing lists: the files to look at, once the log has scrolled away.
+        unsuccessful = [Outcome.WOULD_FIX] if settings.mode is Mode.CHECK else []
+        for outcome in (*unsuccessful, *sorted(PROBLEMS, key=list(Outcome).index)):
+            behind = [result for result in report.results if result.outcome is outcome]
+            if behind:
+                err.print(f"{outcome.value} ({len(behind)}):", markup=False)
+                for result in behind:
+                    err.print(f"  {result.path}: {result.reason}", markup=False, soft_wrap=True)
+    if report.patches:
+        err.print(f"jsfix: wrote {len(report.patches)} patch(es): " + ", ".join(report.patches.values()), markup=False, soft_wrap=True)
+    if settings.patch_dir is not None:
+        outside = [result.path for result in report.results if result.diff and result.repo_root is None]
+        if outside:
+            err.print(f"jsfix: no patch for {len(outside)} file(s) outside git: " + ", ".join(outside), markup=False, soft_wrap=True)
+
+
+def require_node() -> None:
+    if shutil.which("node") is None:
+        Console(stderr=True).print(
+            f"jsfix: node is not on PATH; the behavioural check needs it (exit {EXIT_NO_NODE})", markup=False
+        )
+        raise typer.Exit(EXIT_NO_NODE)
+
+
+@app.command()
+def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: FromFileOption = None) -> None:
+    """Run each file's own two functions under node through every race scenario."""
+    from jsfix.discover import select_files
+    from jsfix.verify import VerifyError, verify_path
+
+    require_node()
+    err = Console(stderr=True, highlight=False)
+    files = []
+    exit_code = EXIT_OK
+    for candidate in select_files(gather_paths(paths, from_file)).files:
+        label = display_path(candidate.path, Path.cwd())
+        try:
+            report = verify_path(candidate.path)
+        except (VerifyError, OSError, UnicodeDecodeError) as error:
+            files.append({"path": label, "holds": False, "error": str(error)})
+            err.print(f"error     {label}: {error}", markup=False, soft_wrap=True)
+            exit_code = EXIT_PROBLEM
+            continue
+        files.append({"path": label, **report.to_dict()})
+        if not report.holds:
+            exit_code = EXIT_PROBLEM
+        if as_json != "-":
+            verdict = "holds" if report.holds else f"VIOLATED ({len(report.violated)} scenario(s))"
+            print(f"{label}: {verdict}")
+            print("\n".join("  " + line for line in report.describe().splitlines()))
+    if as_json is not None:
+        write_json({"files": files, "exit_code": exit_code}, as_json)
+    raise typer.Exit(exit_code)
+
+
+@app.command("gen-tests")
+def gen_tests(
+    repo: Annotated[Path, typer.Argument(help="The fork's checkout.")] = Path("."),
+    js: Annotated[str, typer.Option("--js", help="The fixed file, relative to REPO.")] = "static/sessions.js",
+    out: Annotated[
+        str, typer.Option("--out", help="The pytest module to write, relative to REPO.")
+    ] = "tests/test_issue1937_endless_scroll_jumpstart_race.py",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite generated files that were edited by hand.")] = False,
+) -> None:
+    """Write a regression suite fitted to the fixed file: structural tests and race scenarios."""
+    from jsfix.testgen import GenSettings, gen_tests as generate  # loads libcst for this command only
+
+    report = generate(GenSettings(repo=repo, js=js, out=out, force=force))
+    err = Console(stderr=True, highlight=False)
+    for line in report.lines():
+        err.print(line, markup=False, soft_wrap=True)
+    raise typer.Exit(report.exit_code)
 
 
 def main() -> None:

@@ -1,45 +1,154 @@
-"""Choosing the files to work on and running them, one report for all."""
+"""Running many files at once: worker processes, one report, one patch per repository.
+
+`run` chooses the files (jsfix.discover), runs `process_file` on each (in
+this process with one job, else in a pool of forked workers, largest files
+first so the pool finishes together), and returns the results sorted by
+path whatever order the workers finished in. A worker never raises; if a
+worker process dies, the files the pool had not finished are reported as
+failed.
+"""
 
 from __future__ import annotations
 
 import os
-from collections import Counter
+import signal
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jsfix.outcomes import Report
-from jsfix.process import process_file
+from jsfix.discover import Candidate, select_files
+from jsfix.outcomes import FileResult, Outcome, Report
+from jsfix.process import display_path, process_file
+from jsfix.progress import progress_reporter
 from jsfix.settings import Settings
 
-SKIPPED_DIRECTORIES = {"node_modules", ".git"}
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from jsfix.patches import FileChange
+
+# The pool, the patch writer and the progress bar are imported when a run needs
+# them: a one-file run (an editor hook, a CI step) pays only for what it uses.
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], Counter]:
-    """The JavaScript files under `paths`, de-duplicated and sorted, and what was skipped."""
-    found: dict[Path, Path] = {}
-    skipped: Counter = Counter()
-    for path in paths:
-        if path.is_dir():
-            for directory, subdirectories, names in os.walk(path):
-                kept = [name for name in subdirectories if name not in SKIPPED_DIRECTORIES]
-                skipped["skipped directory"] += len(subdirectories) - len(kept)
-                subdirectories[:] = sorted(kept)
-                for name in names:
-                    if not name.endswith(".js"):
-                        continue
-                    if name.endswith(".min.js"):
-                        skipped["minified"] += 1
-                        continue
-                    candidate = Path(directory) / name
-                    found.setdefault(candidate.resolve(), candidate)
-        else:
-            found.setdefault(path.resolve(), path)
-    return sorted(found.values(), key=lambda each: each.as_posix()), skipped
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def run(paths: Iterable[Path], settings: Settings) -> Report:
-    files, skipped = collect_files(paths)
-    report = Report(skipped=skipped)
-    for path in files:
-        report.results.append(process_file(path, settings))
+    selection = select_files(paths)
+    report = Report(skipped=selection.skipped)
+    results = process_all(selection.files, settings)
+    report.results = [_with_repository(result, each, settings) for each, result in zip(selection.files, results)]
+    # Sorted as reported (relative to the working directory), whatever order the paths came in.
+    order = sorted(range(len(report.results)), key=lambda index: report.results[index].path)
+    report.results = [report.results[index] for index in order]
+    files = [selection.files[index] for index in order]
+    if settings.patch_dir is not None:
+        from jsfix.patches import write_patches
+
+        written = write_patches(
+            changes_by_repository(files, report.results),
+            settings.patch_dir,
+            settings.cwd,
+        )
+        report.patches = {
+            display_path(root, settings.cwd): display_path(patch, settings.cwd) for root, patch in written.items()
+        }
     return report
+
+
+def _with_repository(result: FileResult, candidate: Candidate, settings: Settings) -> FileResult:
+    """The result with its repository root, and sha256_after even for a file left as it was."""
+    root = display_path(candidate.repo_root, settings.cwd) if candidate.repo_root else None
+    after = result.sha256_after if result.sha256_after is not None else result.sha256_before
+    return replace(result, repo_root=root, sha256_after=after)
+
+
+def process_all(files: list[Candidate], settings: Settings) -> list[FileResult]:
+    """One result per file, in the order of `files`."""
+    jobs = max(1, min(settings.jobs, len(files)))
+    if jobs > 1:
+        return _process_in_pool(files, settings, jobs)
+    results = []
+    with progress_reporter(len(files), enabled=settings.progress) as advance:
+        for each in files:
+            results.append(process_file(each.path, settings))
+            advance(results[-1])
+    return results
+
+
+def _process_in_pool(files: list[Candidate], settings: Settings, jobs: int) -> list[FileResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results: list[FileResult | None] = [None] * len(files)
+    # Fork: the workers start with jsfix and the parser already imported.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupts)
+    try:
+        futures: dict[Future, int] = {}
+        for index in sorted(range(len(files)), key=lambda index: -_size(files[index].path)):
+            futures[executor.submit(process_file, files[index].path, settings)] = index
+        # The bar starts after the workers are forked, so they inherit none of its threads.
+        with progress_reporter(len(files), enabled=settings.progress) as advance:
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index] = _result_of(future, files[index].path, settings)
+                advance(results[index])
+    except BaseException:  # Ctrl-C: let running files finish (writes are atomic), start no more
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    return results  # type: ignore[return-value]  # every index was filled
+
+
+def _result_of(future: Future, path: Path, settings: Settings) -> FileResult:
+    try:
+        return future.result()
+    except Exception as error:  # noqa: BLE001  # a worker process died (killed, out of memory)
+        # The pool breaks with it: every file not finished by then ends here, not only the culprit.
+        reason = f"internal error: the worker process stopped ({type(error).__name__}: {error})"
+        return FileResult(display_path(path, settings.cwd), Outcome.FAILED, reason)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops handing out files."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def changes_by_repository(files: list[Candidate], results: list[FileResult]) -> dict[Path, list[FileChange]]:
+    """The diffs to put in patches, grouped by git repository. Files outside git get no patch."""
+    from jsfix.patches import FileChange
+
+    grouped: dict[Path, list[FileChange]] = {}
+    for each, result in zip(files, results):
+        if not result.diff or each.repo_root is None or result.outcome not in (Outcome.FIXED, Outcome.WOULD_FIX):
+            continue
+        path_in_repo = Path(os.path.relpath(_real_file(each.path), each.repo_root)).as_posix()
+        change = FileChange(
+            path_in_repo,
+            result.diff,
+            result.parts,
+            result.lines_added,
+            result.lines_removed,
+        )
+        grouped.setdefault(each.repo_root, []).append(change)
+    return grouped
+
+
+def _real_file(path: Path) -> str:
+    """Where the change lands: a symlink is written through, so the patch names its target."""
+    return os.path.realpath(path) if path.is_symlink() else os.path.abspath(path)

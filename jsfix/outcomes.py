@@ -56,6 +56,7 @@ class FileResult:
 class Report:
     results: list[FileResult] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
+    patches: dict[str, str] = field(default_factory=dict)  # repository root -> patch file
 
     def counts(self) -> Counter:
         return Counter(result.outcome for result in self.results)

@@ -20,6 +20,8 @@ class Settings:
     jobs: int = 1
     patch_dir: Path | None = None
     cwd: Path = Path(".")
+    progress: bool = False  # a progress bar on standard error (only shown on a terminal)
+    verbose: bool = False  # also list the files that needed nothing
 
     @property
     def writes(self) -> bool:

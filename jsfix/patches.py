@@ -1,0 +1,158 @@
+"""One patch per git repository, for `git am` (and `git apply`) in that repository.
+
+Each patch is one mbox message in the shape `git format-patch` writes:
+a header with the subject and a short body naming the fix, `---`, a diffstat,
+then one `diff --git` section per changed file with its path relative to
+the repository root, and jsfix's version as the signature.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+
+from jsfix import __version__
+
+SUBJECT = "Fix endless-scroll prefetch vs Start-jump race (#1937)"
+
+BODY = """\
+An older-messages prefetch still in flight when the Start-jump pill loads
+the whole history could prepend a page that is already there, and a
+session switch during the full-history request could fill the new chat
+with the old one's messages. _ensureAllMessagesLoaded now waits for the
+prefetch and holds the same lock, re-checks the session after its await,
+and bumps a generation counter that makes a stale prefetch drop its page.
+"""
+
+_DIFFSTAT_WIDTH = 50
+_NEEDS_QUOTING = re.compile(r'["\\\x00-\x1f\x7f]')
+_C_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\v": "\\v",
+}
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file's diff, as `process_file` made it, and where the file sits in its repository."""
+
+    path_in_repo: str  # POSIX, relative to the repository root
+    diff: str
+    parts: tuple[str, ...]
+    lines_added: int
+    lines_removed: int
+
+
+def patch_date() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that a rerun can write byte-identical patches."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def format_patch(changes: list[FileChange], date: datetime) -> str:
+    changes = sorted(changes, key=lambda each: each.path_in_repo)
+    touched = "\n".join(f"- {each.path_in_repo}: {', '.join(each.parts)}" for each in changes)
+    header = (
+        "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
+        "From: jsfix <jsfix@localhost>\n"
+        f"Date: {format_datetime(date)}\n"
+        f"Subject: [PATCH] {SUBJECT}\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=UTF-8\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        "\n"
+        f"{BODY}\n"
+        f"Parts of the fix added by jsfix {__version__}:\n"
+        f"{touched}\n"
+        "---\n"
+    )
+    crlf = [each.path_in_repo for each in changes if "\r\n" in each.diff]
+    note = ""
+    if crlf:
+        # git am strips carriage returns from mail lines unless told not to.
+        note = f"Apply with `git am --keep-cr`: {', '.join(crlf)} {'has' if len(crlf) == 1 else 'have'} CRLF line endings.\n\n"
+    diffs = "".join(rebase_diff(each.diff, each.path_in_repo) for each in changes)
+    return f"{header}{note}{diffstat(changes)}\n{diffs}-- \njsfix {__version__}\n\n"
+
+
+def rebase_diff(diff: str, path_in_repo: str) -> str:
+    """The diff with its file names made relative to the repository root, under a `diff --git` line."""
+    lines = diff.split("\n", 2)
+    if len(lines) < 3 or not lines[0].startswith("--- ") or not lines[1].startswith("+++ "):
+        raise ValueError("not a unified diff of one file")
+    old, new = quote_path("a/" + path_in_repo), quote_path("b/" + path_in_repo)
+    return f"diff --git {old} {new}\n--- {old}\n+++ {new}\n{lines[2]}"
+
+
+def quote_path(name: str) -> str:
+    """A path as git writes it in a patch: C-quoted when it holds quotes, backslashes or control characters."""
+    if not _NEEDS_QUOTING.search(name):
+        return name
+    escaped = "".join(
+        _C_ESCAPES.get(
+            char,
+            f"\\{ord(char):03o}" if ord(char) < 0x20 or ord(char) == 0x7F else char,
+        )
+        for char in name
+    )
+    return f'"{escaped}"'
+
+
+def diffstat(changes: list[FileChange]) -> str:
+    widest = max(len(each.path_in_repo) for each in changes)
+    largest = max(each.lines_added + each.lines_removed for each in changes)
+    scale = min(1.0, _DIFFSTAT_WIDTH / largest) if largest else 1.0
+    lines = []
+    for each in changes:
+        total = each.lines_added + each.lines_removed
+        plus, minus = round(each.lines_added * scale), round(each.lines_removed * scale)
+        lines.append(
+            f" {each.path_in_repo.ljust(widest)} | {str(total).rjust(len(str(largest)))} {'+' * plus}{'-' * minus}"
+        )
+    added = sum(each.lines_added for each in changes)
+    removed = sum(each.lines_removed for each in changes)
+    files = f"{len(changes)} file{'s' if len(changes) != 1 else ''} changed"
+    lines.append(
+        f" {files}, {added} insertion{'s' if added != 1 else ''}(+), {removed} deletion{'s' if removed != 1 else ''}(-)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def patch_file_name(repo_root: Path, cwd: Path) -> str:
+    """A name that tells the repository: its path below `cwd` with `__` between the folders, else its name."""
+    root, base = Path(os.path.abspath(repo_root)), Path(os.path.abspath(cwd))
+    if root != base and root.is_relative_to(base):
+        return "__".join(root.relative_to(base).parts) + ".patch"
+    return (root.name or "repository") + ".patch"
+
+
+def write_patches(changes_by_repo: dict[Path, list[FileChange]], patch_dir: Path, cwd: Path) -> dict[Path, Path]:
+    """Write one patch per repository into `patch_dir`; the repository roots and their patch files."""
+    if changes_by_repo:
+        patch_dir.mkdir(parents=True, exist_ok=True)
+    date = patch_date()
+    written: dict[Path, Path] = {}
+    used: set[str] = set()
+    for root in sorted(changes_by_repo, key=lambda each: each.as_posix()):
+        name = patch_file_name(root, cwd)
+        stem, number = name.removesuffix(".patch"), 2
+        while name in used:
+            name, number = f"{stem}-{number}.patch", number + 1
+        used.add(name)
+        target = patch_dir / name
+        target.write_bytes(format_patch(changes_by_repo[root], date).encode("utf-8", "surrogateescape"))
+        written[root] = target
+    return written
