@@ -78,7 +78,8 @@ def _process(path: Path, label: str, settings: Settings) -> FileResult:
         return FileResult(label, _OUTCOME_OF_STATUS[plan.status], plan.reason, sha256_before=before, sha256_after=before)
 
     fixed_text = plan.apply(source.text)
-    diff = unified_diff(source.text, fixed_text, label)
+    # The mark is part of line 1 for git: a hunk that touches it must carry it.
+    diff = unified_diff(source.as_in_file(source.text), source.as_in_file(fixed_text), label)
     added, removed = count_changes(diff)
     fixed_bytes = source.encode(fixed_text)
     result = FileResult(

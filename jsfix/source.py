@@ -19,8 +19,12 @@ class SourceText:
     text: str
     bom: bool
 
+    def as_in_file(self, text: str) -> str:
+        """`text` as the file holds it: with the byte-order mark back in front."""
+        return ("\ufeff" if self.bom else "") + text
+
     def encode(self, text: str) -> bytes:
-        return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
+        return self.as_in_file(text).encode("utf-8")
 
 
 def decode_source(data: bytes) -> SourceText:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Case, must_fix_cases, outcome_cases
+from conftest import FIXTURES, Case, must_fix_cases, outcome_cases
 
 from jsfix.fix import Status, plan_fix
 from jsfix.locate import parse_program
@@ -110,3 +110,21 @@ def test_git_apply_and_patch_accept_the_dry_run_diff(case: Case, tmp_path: Path)
     if shutil.which("patch"):
         target.write_bytes(case.input_bytes)
         subprocess.run(["patch", "-p1", "--dry-run", "-s"], cwd=tmp_path, input=diff, check=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_hunk_on_the_first_line_of_a_file_with_a_byte_order_mark_applies(tmp_path: Path):
+    text = (FIXTURES / "upstream-parent" / "input.js").read_text(encoding="utf-8")
+    # Start the file at the paging state, so the first hunk touches line 1.
+    text = text[text.index("let _loadingOlder = false;") :]
+    target = tmp_path / "sessions.js"
+    target.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    dry_run = subprocess.run(
+        [sys.executable, "-m", "jsfix", "apply", "--dry-run", "sessions.js"], cwd=tmp_path, capture_output=True, check=True
+    )
+    assert b"@@ -1," in dry_run.stdout
+    subprocess.run(["git", "apply", "-"], cwd=tmp_path, input=dry_run.stdout, check=True)
+    fixed = target.read_bytes()
+    assert fixed.startswith(b"\xef\xbb\xbflet _loadingOlder = false;")
+    assert b"let _messagesGeneration = 0;" in fixed
