@@ -175,8 +175,39 @@ def locate_targets(text: str, *, full_parse: bool = False) -> Located | None:
     if LOAD_OLDER not in text and ENSURE_ALL not in text:
         return None
     _refuse_lone_carriage_returns(text)
-    located = None if full_parse else _locate_by_scan(text)
-    return located or _locate_by_full_parse(text)
+    if not full_parse:
+        try:
+            top = scan_top_level(text, TARGETS + _ANCHOR_NAMES)
+        except ScanUncertain:
+            top = None
+        if top is not None:
+            if _targets_only_called(text, top):
+                return None
+            located = _locate_by_scan(text, top)
+            if located is not None:
+                return located
+    return _locate_by_full_parse(text)
+
+
+_CALL_FOLLOWS = re.compile(r"\s*\(")
+_MAY_START_A_METHOD = re.compile(r"(?:[{,*]|\b(?:async|get|set|static|function))\s*$")
+
+
+def _targets_only_called(text: str, top: TopLevel) -> bool:
+    """Outside comments and strings, the targets only appear as plain calls.
+
+    Such a file (another script that calls them, or one naming them in
+    comments) defines neither, so it is not applicable and no full parse is
+    needed. Any mention that could be a definition sends it to the full parse.
+    """
+    for mention in top.mentions:
+        if mention.name not in TARGETS:
+            continue
+        if mention.declares is not None or not _CALL_FOLLOWS.match(text, mention.start + len(mention.name)):
+            return False
+        if _MAY_START_A_METHOD.search(text, max(0, mention.start - 40), mention.start):
+            return False
+    return True
 
 
 def _refuse_lone_carriage_returns(text: str) -> None:
@@ -231,7 +262,7 @@ def _locate_by_full_parse(text: str) -> Located | None:
 _ANCHOR_NAMES = ("_oldestIdx", "_messagesGeneration", "_bumpMessagesGeneration", "_loadingOlder", "_loadingSessionId")
 
 
-def _locate_by_scan(text: str) -> Located | None:
+def _locate_by_scan(text: str, top: TopLevel) -> Located | None:
     """The fast path, or None when anything is unusual (the full parse then decides).
 
     The scanner finds the top-level statement heads without building a
@@ -240,10 +271,6 @@ def _locate_by_scan(text: str) -> Located | None:
     exactly that text. Declarations the rules insert next to are confirmed
     the same way.
     """
-    try:
-        top = scan_top_level(text, TARGETS + _ANCHOR_NAMES)
-    except ScanUncertain:
-        return None
     for mention in top.mentions:
         if mention.depth == 0 and mention.declares is None:
             return None

@@ -94,3 +94,37 @@ def test_astral_characters_before_the_targets_keep_offsets_exact():
         start, end = located.ensure_all.range
         assert text[start:end].startswith("async function _ensureAllMessagesLoaded()")
         assert text[start:end].endswith("S.messages = data;\n}")
+
+
+CALLER = """\
+// Scrolling calls _loadOlderMessages(); the Start pill calls _ensureAllMessagesLoaded().
+function onScroll(box) {
+  if (box.scrollTop < 40) _loadOlderMessages();
+}
+async function onStart() {
+  await _ensureAllMessagesLoaded();
+  const label = "async function _loadOlderMessages() {";
+}
+"""
+
+
+def test_a_file_that_only_calls_the_targets_is_not_applicable_without_a_full_parse(monkeypatch):
+    def no_full_parse(_text):
+        raise AssertionError("the full parse ran")
+
+    monkeypatch.setattr(locate, "parse_program", no_full_parse)
+    assert locate_targets(CALLER) is None
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "const o = { _loadOlderMessages() { return 1; } };\n",
+        "class Pager { async _loadOlderMessages() {} }\n",
+        "window._ensureAllMessagesLoaded = async () => {};\n",
+    ],
+    ids=["object-method", "class-method", "assigned"],
+)
+def test_a_mention_that_may_be_a_definition_goes_to_the_full_parse(definition):
+    with pytest.raises(locate.Refused):
+        locate_targets(CALLER + definition)
