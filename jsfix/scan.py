@@ -325,6 +325,26 @@ def _may_start_method(prev: tuple) -> bool:
     return False
 
 
+_LITERAL = ("lit", "", -1, None)
+_OPEN_TEMPLATE = ("open", "${", -1, None)
+
+
+def _template_piece(text: str, opener: int, stack: list[tuple]) -> tuple[int, tuple]:
+    """Template text after the backtick or `}` at `opener`, up to its end or the next `${`.
+
+    Returns where scanning resumes and the token it ends on; a `${` is pushed
+    on `stack` so its `}` resumes the template.
+    """
+    m = _TEMPLATE_REST.match(text, opener + 1)
+    if m is None:
+        raise _uncertain(text, opener, "unterminated template literal")
+    pos = m.end()
+    if m.group(1) == "`":
+        return pos, _LITERAL
+    stack.append(("$", pos - 2, pos))
+    return pos, _OPEN_TEMPLATE
+
+
 def _uncertain(text: str, pos: int, why: str) -> ScanUncertain:
     line = text.count("\n", 0, pos) + 1
     return ScanUncertain(f"{why} at line {line} (offset {pos})")
@@ -365,9 +385,9 @@ def scan_top_level(text: str, names: Iterable[str]) -> TopLevel:
     open_paren = ("open", "(", -1, None)
     open_bracket = ("open", "[", -1, None)
     open_brace = ("open", "{", -1, None)
-    open_template = ("open", "${", -1, None)
+    open_template = _OPEN_TEMPLATE
     close_bracket = ("close", "]", -1, None)
-    literal = ("lit", "", -1, None)
+    literal = _LITERAL
 
     while True:
         run_start = pos
@@ -408,15 +428,7 @@ def scan_top_level(text: str, names: Iterable[str]) -> TopLevel:
             frame = stack.pop()
             kind = frame[0]
             if kind == "$":
-                m = _TEMPLATE_REST.match(text, t + 1)
-                if m is None:
-                    raise _uncertain(text, t, "unterminated template literal")
-                pos = m.end()
-                if m.group(1) == "`":
-                    last = literal
-                else:
-                    stack.append(("$", pos - 2, pos))
-                    last = open_template
+                pos, last = _template_piece(text, t, stack)
             elif kind != "{":
                 raise _uncertain(text, t, "unbalanced '}'")
             else:
@@ -458,15 +470,7 @@ def scan_top_level(text: str, names: Iterable[str]) -> TopLevel:
         elif c == "`":
             if not stack and awaiting_body is not None:
                 raise _uncertain(text, t, "template between a declaration and its body")
-            m = _TEMPLATE_REST.match(text, t + 1)
-            if m is None:
-                raise _uncertain(text, t, "unterminated template literal")
-            pos = m.end()
-            if m.group(1) == "`":
-                last = literal
-            else:
-                stack.append(("$", pos - 2, pos))
-                last = open_template
+            pos, last = _template_piece(text, t, stack)
         elif c == "-":  # `-->`, which the boring pattern left out
             line_start = max(text.rfind(lt, 0, t) for lt in _LT) + 1
             before = text[line_start:t]
