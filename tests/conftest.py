@@ -49,3 +49,23 @@ def outcome_cases() -> list[Case]:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+def assert_only_insertions(text: str, plan) -> str:
+    """Apply `plan` to `text`; check that taking its insertions out gives `text` back.
+
+    jsfix only inserts, so every byte outside the edited spans is unchanged.
+    Returns the fixed text.
+    """
+    assert all(edit.start == edit.end for edit in plan.edits)
+    fixed = plan.apply(text)
+    rebuilt = []
+    shift = 0
+    position = 0
+    for edit in sorted(plan.edits, key=lambda each: each.start):
+        rebuilt.append(fixed[position + shift : edit.start + shift])
+        position = edit.start
+        shift += len(edit.replacement)
+    rebuilt.append(fixed[position + shift :])
+    assert "".join(rebuilt) == text
+    return fixed

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, Case, must_fix_cases, outcome_cases
+from conftest import FIXTURES, Case, assert_only_insertions, must_fix_cases, outcome_cases
 
 from jsfix.fix import Status, plan_fix
 from jsfix.locate import parse_program
@@ -64,19 +64,7 @@ def test_output_parses_and_a_second_run_changes_nothing(case: Case):
 @by_name(MUST_FIX)
 def test_bytes_outside_the_edits_are_untouched(case: Case):
     text = decode_source(case.input_bytes).text
-    plan = plan_fix(text)
-    # jsfix only inserts; removing every insertion must give back the input.
-    assert all(edit.start == edit.end for edit in plan.edits)
-    fixed = plan.apply(text)
-    position = 0
-    rebuilt = []
-    shift = 0
-    for edit in sorted(plan.edits, key=lambda each: each.start):
-        rebuilt.append(fixed[position + shift : edit.start + shift])
-        position = edit.start
-        shift += len(edit.replacement)
-    rebuilt.append(fixed[position + shift :])
-    assert "".join(rebuilt) == text
+    assert_only_insertions(text, plan_fix(text))
 
 
 @by_name(MUST_FIX)

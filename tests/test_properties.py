@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import esprima
-from conftest import FIXTURES, Case, must_fix_cases
+from conftest import FIXTURES, Case, assert_only_insertions, must_fix_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -271,18 +271,7 @@ def test_a_variant_is_fixed_like_its_fixture(variant: Variant, tmp_path_factory)
     assert plan.status is Status.NEEDS_FIX, plan.reason
     assert plan.parts == BASE_PARTS[variant.base.name]
 
-    # jsfix only inserts, so everything else is byte-identical.
-    assert all(edit.start == edit.end for edit in plan.edits)
-    fixed = plan.apply(source.text)
-    rebuilt = []
-    shift = 0
-    position = 0
-    for edit in sorted(plan.edits, key=lambda each: each.start):
-        rebuilt.append(fixed[position + shift : edit.start + shift])
-        position = edit.start
-        shift += len(edit.replacement)
-    rebuilt.append(fixed[position + shift :])
-    assert "".join(rebuilt) == source.text
+    fixed = assert_only_insertions(source.text, plan)
 
     parse_program(fixed)
     again = plan_fix(fixed)
