@@ -7,12 +7,12 @@ the fix does not fit the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from jsfix.edits import Edit, apply_edits
 from jsfix.equivalent import describe_equivalent_fix
-from jsfix.locate import locate_targets
+from jsfix.locate import Located, locate_targets
 from jsfix.rules import RULES, FixContext
 from jsfix.style import detect_style
 
@@ -30,6 +30,8 @@ class Plan:
     edits: tuple[Edit, ...] = ()
     parts: tuple[str, ...] = ()
     reason: str = ""
+    # The targets the plan was made from, for callers that look further.
+    located: Located | None = field(default=None, compare=False, repr=False)
 
     def apply(self, text: str) -> str:
         return apply_edits(text, self.edits)
@@ -42,7 +44,7 @@ def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
         return Plan(Status.NOT_APPLICABLE, reason="neither _loadOlderMessages nor _ensureAllMessagesLoaded is defined")
     equivalent = describe_equivalent_fix(located)
     if equivalent is not None:
-        return Plan(Status.EQUIVALENT_FIX, reason=equivalent)
+        return Plan(Status.EQUIVALENT_FIX, reason=equivalent, located=located)
     context = FixContext(located, detect_style(located))
     edits: list[Edit] = []
     parts: list[str] = []
@@ -52,5 +54,5 @@ def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
             edits.extend(planned)
             parts.append(rule.name)
     if not edits:
-        return Plan(Status.ALREADY_FIXED, reason="all seven parts of the fix are present")
-    return Plan(Status.NEEDS_FIX, tuple(edits), tuple(parts), reason="adds " + ", ".join(parts))
+        return Plan(Status.ALREADY_FIXED, reason="all seven parts of the fix are present", located=located)
+    return Plan(Status.NEEDS_FIX, tuple(edits), tuple(parts), reason="adds " + ", ".join(parts), located=located)

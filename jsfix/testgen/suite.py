@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 from jsfix import __version__
 from jsfix.fix import Status, plan_fix
-from jsfix.locate import Refused, locate_targets
+from jsfix.locate import Refused
 from jsfix.testgen.anchors import Unanchorable, find_anchors
 from jsfix.testgen.behavioural import (
     HARNESS_SOURCE,
@@ -82,7 +82,7 @@ def generate_suite(
         if plan.status is Status.EQUIVALENT_FIX:
             left_out = f"{plan.reason}, an equivalent fix, so the statements they would pin are not there"
         else:
-            anchors = find_anchors(locate_targets(text))
+            anchors = find_anchors(plan.located)
     except Unanchorable as error:
         left_out = str(error)
     except Refused as error:
