@@ -4,8 +4,8 @@
 this process with one job, else in a pool of forked workers, largest files
 first so the pool finishes together), and returns the results sorted by
 path whatever order the workers finished in. A worker never raises; if a
-worker process dies, the files the pool had not finished are reported as
-failed.
+worker process dies, the files the pool had not finished are run again one
+process each, so only the file that kills its worker is reported as failed.
 """
 
 from __future__ import annotations
@@ -84,13 +84,12 @@ def process_all(files: list[Candidate], settings: Settings) -> list[FileResult]:
 
 
 def _process_in_pool(files: list[Candidate], settings: Settings, jobs: int) -> list[FileResult]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     results: list[FileResult | None] = [None] * len(files)
-    # Fork: the workers start with jsfix and the parser already imported.
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupts)
+    orphans = []  # files whose worker pool broke under them, whoever caused it
+    executor = _new_pool(jobs)
     try:
         futures: dict[Future, int] = {}
         for index in sorted(range(len(files)), key=lambda index: -_size(files[index].path)):
@@ -99,22 +98,46 @@ def _process_in_pool(files: list[Candidate], settings: Settings, jobs: int) -> l
         with progress_reporter(len(files), enabled=settings.progress) as advance:
             for future in as_completed(futures):
                 index = futures[future]
-                results[index] = _result_of(future, files[index].path, settings)
+                try:
+                    results[index] = future.result()
+                except BrokenProcessPool:
+                    orphans.append(index)
+                    continue
+                except Exception as error:  # noqa: BLE001  # the file never reached a worker
+                    results[index] = _worker_failed(files[index].path, settings, error)
+                advance(results[index])
+            executor.shutdown(wait=True)
+            # One process per file from here: only the file that kills its worker fails.
+            for index in sorted(orphans):
+                results[index] = _process_alone(files[index].path, settings)
                 advance(results[index])
     except BaseException:  # Ctrl-C: let running files finish (writes are atomic), start no more
         executor.shutdown(wait=True, cancel_futures=True)
         raise
-    executor.shutdown(wait=True)
     return results  # type: ignore[return-value]  # every index was filled
 
 
-def _result_of(future: Future, path: Path, settings: Settings) -> FileResult:
-    try:
-        return future.result()
-    except Exception as error:  # noqa: BLE001  # a worker process died (killed, out of memory)
-        # The pool breaks with it: every file not finished by then ends here, not only the culprit.
-        reason = f"internal error: the worker process stopped ({type(error).__name__}: {error})"
-        return FileResult(display_path(path, settings.cwd), Outcome.FAILED, reason)
+def _new_pool(jobs: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Fork: the workers start with jsfix and the parser already imported.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupts)
+
+
+def _process_alone(path: Path, settings: Settings) -> FileResult:
+    with _new_pool(1) as executor:
+        future = executor.submit(process_file, path, settings)
+        try:
+            return future.result()
+        except Exception as error:  # noqa: BLE001  # the worker process died (killed, out of memory)
+            return _worker_failed(path, settings, error)
+
+
+def _worker_failed(path: Path, settings: Settings, error: Exception) -> FileResult:
+    reason = f"internal error: the worker process stopped ({type(error).__name__}: {error})"
+    return FileResult(display_path(path, settings.cwd), Outcome.FAILED, reason)
 
 
 def _ignore_interrupts() -> None:

@@ -423,16 +423,23 @@ def test_run_keeps_the_order_of_paths_for_library_callers(fleet: Path):
     assert [each.outcome for each in report.results] == [Outcome.WOULD_FIX, Outcome.WOULD_FIX]
 
 
-def test_a_worker_that_dies_fails_its_file_and_the_run_still_reports_every_file(fleet: Path, monkeypatch):
-    def die_on_bob(path, settings):
-        if "bob" in str(path):
-            os._exit(9)  # as if killed for running out of memory
-        return process_file(path, settings)
+def die_on_bob(path, settings):
+    """A worker that dies on one file, as if killed for running out of memory.
 
+    At module level so the pool can send it to its workers by name.
+    """
+    if "bob" in str(path):
+        os._exit(9)
+    return process_file(path, settings)
+
+
+def test_a_worker_that_dies_fails_its_file_and_the_run_still_reports_every_file(fleet: Path, monkeypatch):
     monkeypatch.setattr("jsfix.fleet.process_file", die_on_bob)
     report = run([Path(".")], Settings(mode=Mode.CHECK, jobs=2, cwd=fleet))
     assert [each.path for each in report.results] == CHOSEN
     died = {each.path: each.reason for each in report.results if each.outcome is Outcome.FAILED}
+    # Only the file that killed its worker fails; the others are run again.
+    assert list(died) == ["bob/hermes-webui/static/sessions.js"]
     assert died["bob/hermes-webui/static/sessions.js"].startswith("internal error: the worker process stopped")
     assert report.exit_code(checking=True) == 2
 
