@@ -32,12 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jsfix.fix import Status, plan_fix  # noqa: E402
-from jsfix.locate import Refused, parse_program  # noqa: E402
-from jsfix.outcomes import Outcome  # noqa: E402
-from jsfix.process import process_file  # noqa: E402
-from jsfix.settings import Mode, Settings  # noqa: E402
-from jsfix.source import UnreadableSource, decode_source  # noqa: E402
+from jsfix.fix import Status, plan_fix
+from jsfix.locate import Refused, parse_program
+from jsfix.outcomes import Outcome
+from jsfix.process import process_file
+from jsfix.settings import Mode, Settings
+from jsfix.source import UnreadableSource, decode_source
 
 FIXTURES = ROOT / "fixtures"
 

@@ -20,7 +20,14 @@ from rich.console import Console
 from jsfix import __version__
 from jsfix.discover import read_path_list
 from jsfix.fleet import default_jobs, run
-from jsfix.outcomes import EXIT_NO_NODE, EXIT_OK, EXIT_PROBLEM, PROBLEMS, Outcome, Report
+from jsfix.outcomes import (
+    EXIT_NO_NODE,
+    EXIT_OK,
+    EXIT_PROBLEM,
+    PROBLEMS,
+    Outcome,
+    Report,
+)
 from jsfix.process import display_path
 from jsfix.settings import Mode, Settings
 
@@ -255,7 +262,8 @@ def gen_tests(
     force: Annotated[bool, typer.Option("--force", help="Overwrite generated files that were edited by hand.")] = False,
 ) -> None:
     """Write a regression suite fitted to the fixed file: structural tests and race scenarios."""
-    from jsfix.testgen import GenSettings, gen_tests as generate  # loads libcst for this command only
+    from jsfix.testgen import GenSettings  # loads libcst for this command only
+    from jsfix.testgen import gen_tests as generate
 
     report = generate(GenSettings(repo=repo, js=js, out=out, force=force))
     err = Console(stderr=True, highlight=False)

@@ -18,7 +18,7 @@ from jsfix.diff import count_changes, unified_diff
 from jsfix.fix import Plan, Status, plan_fix
 from jsfix.locate import ENSURE_ALL, LOAD_OLDER, Refused
 from jsfix.outcomes import FileResult, Outcome
-from jsfix.settings import Mode, Settings
+from jsfix.settings import Settings
 from jsfix.source import UnreadableSource, decode_source
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -48,7 +48,7 @@ def process_file(path: Path, settings: Settings) -> FileResult:
     label = display_path(path, settings.cwd)
     try:
         return _process(path, label, settings)
-    except Exception as error:  # a bug in jsfix: report it, never crash the run
+    except Exception as error:  # noqa: BLE001  # a bug in jsfix: report it, never crash the run
         return FileResult(label, Outcome.FAILED, f"internal error: {type(error).__name__}: {error}")
 
 
@@ -143,7 +143,11 @@ _OUTCOME_OF_STATUS = {
 
 def verify_fixed_text(result: FileResult, fixed_text: str) -> FileResult:
     """Run the behavioural check on the fixed text; a violation means nothing is written."""
-    from jsfix.verify import NodeNotFound, VerifyError, verify_source  # node is only needed here
+    from jsfix.verify import (  # node is only needed here
+        NodeNotFound,
+        VerifyError,
+        verify_source,
+    )
 
     try:
         report = verify_source(fixed_text)

@@ -92,9 +92,12 @@ def lock_claim(ctx: FixContext, function: Node) -> Node | None:
 def lock_release_try(ctx: FixContext) -> Node | None:
     """A body-level try whose finally releases `_loadingOlder`."""
     for statement in body_statements(ctx.ensure_all):
-        if statement.type == "TryStatement" and statement.finalizer is not None:
-            if any(is_assignment_to(each, LOCK, "false", ctx.text) for each in walk(statement.finalizer)):
-                return statement
+        if (
+            statement.type == "TryStatement"
+            and statement.finalizer is not None
+            and any(is_assignment_to(each, LOCK, "false", ctx.text) for each in walk(statement.finalizer))
+        ):
+            return statement
     return None
 
 
@@ -125,9 +128,9 @@ def statement_holding(function: Node, node: Node) -> Node:
     best = None
     for statements in statement_lists(function.body):
         for each in statements:
-            if each.range[0] <= node.range[0] and node.range[1] <= each.range[1]:
-                if best is None or each.range[1] - each.range[0] < best.range[1] - best.range[0]:
-                    best = each
+            contains = each.range[0] <= node.range[0] and node.range[1] <= each.range[1]
+            if contains and (best is None or each.range[1] - each.range[0] < best.range[1] - best.range[0]):
+                best = each
     assert best is not None
     return best
 
@@ -156,11 +159,7 @@ def local_declarations(function: Node, name: str) -> list[Node]:
     """Declarators, parameters and other bindings named `name` in the function's own scope."""
     found = [param for param in function.params if name in bound_names(param)]
     for node in walk(function.body, into_functions=False):
-        if node.type == "VariableDeclarator" and name in bound_names(node.id):
-            found.append(node)
-        elif node.type == "CatchClause" and node.param is not None and name in bound_names(node.param):
-            found.append(node)
-        elif node.type == "ClassDeclaration" and node.id is not None and node.id.name == name:
+        if node.type == "VariableDeclarator" and name in bound_names(node.id) or node.type == "CatchClause" and node.param is not None and name in bound_names(node.param) or node.type == "ClassDeclaration" and node.id is not None and node.id.name == name:
             found.append(node)
     # walk() does not enter nested functions, so their declarations come from the lists.
     for statements in statement_lists(function.body):
@@ -193,9 +192,12 @@ def variable_uses(node: Node, name: str) -> list[Node]:
     for each in walk(node):
         if each.type == "MemberExpression" and not each.computed:
             not_variables.add(id(each.property))
-        elif each.type in ("Property", "MethodDefinition", "PropertyDefinition") and not each.computed:
-            if not getattr(each, "shorthand", False):
-                not_variables.add(id(each.key))
+        elif (
+            each.type in ("Property", "MethodDefinition", "PropertyDefinition")
+            and not each.computed
+            and not getattr(each, "shorthand", False)
+        ):
+            not_variables.add(id(each.key))
     return [
         each
         for each in walk(node)
@@ -217,9 +219,14 @@ def refuse_shadowed_names(ctx: FixContext, function: Node, names: tuple[str, ...
 def variable_holding(ctx: FixContext, function: Node, value: str, at: Node) -> str | None:
     """Name of a local declared with the given initial value (compared compactly), in scope at `at`."""
     for node in walk(function.body, into_functions=False):
-        if node.type == "VariableDeclarator" and node.init is not None and node.id.type == "Identifier":
-            if ctx.compact(node.init) == value and visible_at(function, node, at):
-                return node.id.name
+        if (
+            node.type == "VariableDeclarator"
+            and node.init is not None
+            and node.id.type == "Identifier"
+            and ctx.compact(node.init) == value
+            and visible_at(function, node, at)
+        ):
+            return node.id.name
     return None
 
 
@@ -441,7 +448,7 @@ def plan_wait_then_lock(ctx: FixContext) -> list[Edit]:
             # Continuation lines keep their indentation relative to the gate's first line.
             gate_indent = layout.indent_of(gate)
             wait_lines.extend(
-                "\t" + (line[len(gate_indent) :] if line.startswith(gate_indent) else line).rstrip("\r")
+                "\t" + (line.removeprefix(gate_indent)).rstrip("\r")
                 for line in gate_lines[1:]
             )
         wait_lines.append("}")

@@ -385,7 +385,6 @@ def scan_top_level(text: str, names: Iterable[str]) -> TopLevel:
     open_paren = ("open", "(", -1, None)
     open_bracket = ("open", "[", -1, None)
     open_brace = ("open", "{", -1, None)
-    open_template = _OPEN_TEMPLATE
     close_bracket = ("close", "]", -1, None)
     literal = _LITERAL
 

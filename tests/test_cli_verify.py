@@ -10,8 +10,7 @@ import pytest
 from conftest import FIXTURES
 from typer.testing import CliRunner
 
-import jsfix.cli as cli
-import jsfix.verify as verify
+from jsfix import cli, verify
 from jsfix.outcomes import EXIT_NO_NODE
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

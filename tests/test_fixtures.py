@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, Case, assert_only_insertions, must_fix_cases, outcome_cases
+from conftest import (
+    FIXTURES,
+    Case,
+    assert_only_insertions,
+    must_fix_cases,
+    outcome_cases,
+)
 
 from jsfix.fix import Status, plan_fix
 from jsfix.locate import parse_program

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES
 
-import jsfix.locate as locate
+from jsfix import locate
 from jsfix.locate import locate_targets
 from jsfix.source import decode_source
 

@@ -27,16 +27,25 @@ def test_the_fixed_fixture_needs_nothing():
     [
         (("  const startGeneration = _messagesGeneration;\n",), "generation snapshot"),
         (("    if (_messagesGeneration !== startGeneration) return;\n",), "generation guard"),
-        (("    // Another chat may have been opened while the history was loading.\n"
-          "    if (!S.session || S.session.session_id !== sid) return;\n",), "session guards"),
+        (
+            (
+                (
+                    "    // Another chat may have been opened while the history was loading.\n"
+                    "    if (!S.session || S.session.session_id !== sid) return;\n"
+                ),
+            ),
+            "session guards",
+        ),
         (("    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;\n    const msgs",
           "    const msgs"), "session guards"),
         (("    // Invalidate any page fetch that snapshotted the old generation.\n    _bumpMessagesGeneration();\n",), "bump before replace"),
         (("    _oldestIdx = 0;\n",), "page index reset"),
         (
             (
-                "function _bumpMessagesGeneration() {\n  _messagesGeneration = (_messagesGeneration + 1) | 0;\n"
-                "  return _messagesGeneration;\n}\n",
+                (
+                    "function _bumpMessagesGeneration() {\n  _messagesGeneration = (_messagesGeneration + 1) | 0;\n"
+                    "  return _messagesGeneration;\n}\n"
+                ),
             ),
             "generation counter",
         ),

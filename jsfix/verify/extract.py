@@ -46,18 +46,7 @@ _STATE_PROPERTIES = {
 # built-ins, plus what the harness itself provides for real (fake timers,
 # a silent console).
 _BUILTINS = frozenset(
-    """
-    undefined NaN Infinity globalThis arguments Object Function Array Number
-    String Boolean Symbol BigInt Math JSON Date RegExp Error TypeError
-    RangeError SyntaxError ReferenceError EvalError URIError AggregateError
-    Promise Map Set WeakMap WeakSet WeakRef Proxy Reflect Intl ArrayBuffer
-    DataView Int8Array Uint8Array Uint8ClampedArray Int16Array Uint16Array
-    Int32Array Uint32Array Float32Array Float64Array BigInt64Array
-    BigUint64Array parseInt parseFloat isNaN isFinite encodeURIComponent
-    decodeURIComponent encodeURI decodeURI escape unescape structuredClone
-    setTimeout clearTimeout setInterval clearInterval requestAnimationFrame
-    cancelAnimationFrame queueMicrotask console
-    """.split()
+    ["undefined", "NaN", "Infinity", "globalThis", "arguments", "Object", "Function", "Array", "Number", "String", "Boolean", "Symbol", "BigInt", "Math", "JSON", "Date", "RegExp", "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError", "Promise", "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Proxy", "Reflect", "Intl", "ArrayBuffer", "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "parseInt", "parseFloat", "isNaN", "isFinite", "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI", "escape", "unescape", "structuredClone", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame", "cancelAnimationFrame", "queueMicrotask", "console"]
 )
 
 # What the harness models for real rather than as a stub: a function that
