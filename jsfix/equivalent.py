@@ -3,7 +3,10 @@
 Two alternatives are known: `_ensureAllMessagesLoaded` awaits a helper that
 waits for the prefetch to go idle and then holds the lock in try/finally; or
 the generation lives under another name or in an object, snapshotted before
-the prefetch's await and compared after it. Both are left alone.
+the prefetch's await and compared after it. Both are left alone, but only
+where `_ensureAllMessagesLoaded` also holds the lock in try/finally and
+checks the session again after its await: without those, the fork still
+races, and the rules add what is missing.
 """
 
 from __future__ import annotations
@@ -15,11 +18,37 @@ from jsfix.locate import Located
 
 
 def describe_equivalent_fix(located: Located) -> str | None:
+    if not (_holds_lock_in_try_finally(located, located.ensure_all.body.body) and _rechecks_session(located)):
+        return None
     return _waits_on_helper(located) or _generation_elsewhere(located)
 
 
-def _waits_on_helper(located: Located) -> str | None:
+def _holds_lock_in_try_finally(located: Located, statements: list[Node]) -> bool:
     text = located.text
+    claims = any(_is_lock_assignment(text, each, "true") for each in statements)
+    releases = any(
+        each.type == "TryStatement"
+        and each.finalizer is not None
+        and any(_is_lock_assignment(text, inner, "false") for inner in walk(each.finalizer))
+        for each in statements
+    )
+    return claims and releases
+
+
+def _rechecks_session(located: Located) -> bool:
+    """An `if` after the function's first await compares the session id again."""
+    awaits = awaits_in(located.ensure_all)
+    if not awaits:
+        return False
+    return any(
+        node.type == "IfStatement"
+        and node.range[0] > awaits[0].range[0]
+        and "S.session.session_id!==" in compact(source_of(located.text, node.test))
+        for node in walk(located.ensure_all.body, into_functions=False)
+    )
+
+
+def _waits_on_helper(located: Located) -> str | None:
     statements = located.ensure_all.body.body
     for index, statement in enumerate(statements):
         if statement.type != "ExpressionStatement" or statement.expression.type != "AwaitExpression":
@@ -27,15 +56,7 @@ def _waits_on_helper(located: Located) -> str | None:
         call = statement.expression.argument
         if call.type != "CallExpression" or call.callee.type != "Identifier" or call.callee.name == "api":
             continue
-        later = statements[index + 1 :]
-        claims = any(_is_lock_assignment(text, each, "true") for each in later)
-        releases = any(
-            each.type == "TryStatement"
-            and each.finalizer is not None
-            and any(_is_lock_assignment(text, inner, "false") for inner in walk(each.finalizer))
-            for each in later
-        )
-        if claims and releases:
+        if _holds_lock_in_try_finally(located, statements[index + 1 :]):
             return f"_ensureAllMessagesLoaded waits on {call.callee.name}() and holds the lock in try/finally"
     return None
 

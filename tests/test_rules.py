@@ -102,3 +102,15 @@ def test_utf16_offsets_count_astral_characters_twice():
     # UTF-16 units: a=0, 😀=1-2, b=3, 𝒳=4-5, c=6
     assert [offsets.to_index(unit) for unit in (0, 1, 3, 4, 6, 7)] == [0, 1, 2, 3, 4, 5]
     assert Utf16Offsets("plain").to_index(4) == 4
+
+
+def test_a_wait_helper_without_the_session_recheck_is_not_taken_as_an_equivalent_fix():
+    text = (FIXTURES / "wait-helper-alternative" / "input.js").read_text(encoding="utf-8")
+    assert plan_fix(text).status is Status.EQUIVALENT_FIX
+    guard = "if (!S.session || S.session.session_id !== sid) return;"
+    ensure_at = text.index("async function _ensureAllMessagesLoaded")
+    position = text.index(guard, ensure_at)
+    racy = text[:position] + text[position + len(guard) :]
+    plan = plan_fix(racy)
+    assert plan.status is Status.NEEDS_FIX
+    assert "session guards" in plan.parts
