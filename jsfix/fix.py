@@ -12,7 +12,7 @@ from enum import Enum
 
 from jsfix.edits import Edit, apply_edits
 from jsfix.equivalent import describe_equivalent_fix
-from jsfix.locate import Located, locate_targets
+from jsfix.locate import Located, Refused, locate_targets
 from jsfix.rules import RULES, FixContext
 from jsfix.style import detect_style
 
@@ -43,9 +43,23 @@ def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
     if located is None:
         return Plan(Status.NOT_APPLICABLE, reason="neither _loadOlderMessages nor _ensureAllMessagesLoaded is defined")
     equivalent = describe_equivalent_fix(located)
+    try:
+        edits, parts = _plan_rules(FixContext(located, detect_style(located)))
+    except Refused:
+        if equivalent is None:
+            raise
+        # The canonical parts do not fit an alternative's shape: nothing to add.
+        return Plan(Status.EQUIVALENT_FIX, reason=equivalent, located=located)
+    if not edits:
+        return Plan(Status.ALREADY_FIXED, reason="all seven parts of the fix are present", located=located)
+    # Checked after the rules: a file with every canonical part is already
+    # fixed, whatever else it does, so jsfix's own output never reads as equivalent.
     if equivalent is not None:
         return Plan(Status.EQUIVALENT_FIX, reason=equivalent, located=located)
-    context = FixContext(located, detect_style(located))
+    return Plan(Status.NEEDS_FIX, tuple(edits), tuple(parts), reason="adds " + ", ".join(parts), located=located)
+
+
+def _plan_rules(context: FixContext) -> tuple[list[Edit], list[str]]:
     edits: list[Edit] = []
     parts: list[str] = []
     for rule in RULES:
@@ -53,6 +67,4 @@ def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
         if planned:
             edits.extend(planned)
             parts.append(rule.name)
-    if not edits:
-        return Plan(Status.ALREADY_FIXED, reason="all seven parts of the fix are present", located=located)
-    return Plan(Status.NEEDS_FIX, tuple(edits), tuple(parts), reason="adds " + ", ".join(parts), located=located)
+    return edits, parts

@@ -114,3 +114,6 @@ def test_a_wait_helper_without_the_session_recheck_is_not_taken_as_an_equivalent
     plan = plan_fix(racy)
     assert plan.status is Status.NEEDS_FIX
     assert "session guards" in plan.parts
+    # jsfix's own output is already fixed, not an equivalent fix, so a write passes its second-pass check.
+    fixed = plan.apply(racy)
+    assert plan_fix(fixed).status is Status.ALREADY_FIXED
