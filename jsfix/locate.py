@@ -281,7 +281,7 @@ def _locate_by_scan(text: str, top: TopLevel) -> Located | None:
         heads = [head for head in top.heads if head.name == name]
         if len(heads) != 1 or heads[0].keyword != "async function" or heads[0].body_end is None:
             return None
-        functions[name] = _confirm_function(text, heads[0], name, top.is_module)
+        functions[name] = _confirm_function(text, heads[0], top)
         if functions[name] is None:
             return None
     declarations = []
@@ -311,28 +311,15 @@ def _parse_slice(piece: str, as_module: bool) -> Node | None:
         return None
 
 
-def _confirm_function(text: str, head: Head, name: str, is_module: bool) -> Node | None:
-    piece = text[head.start : head.body_end]
-    program = _parse_slice(piece, is_module or head.exported)
-    if program is None or len(program.body) != 1:
+def _confirm_function(text: str, head: Head, top: TopLevel) -> Node | None:
+    """A target: esprima must find one async function declaration of its name spanning exactly its text."""
+    confirmed = _confirm_declaration(text, head, top)
+    if confirmed is None:
         return None
-    node = program.body[0]
-    if head.exported:
-        node = node.declaration
-    if (
-        node is None
-        or node.type != "FunctionDeclaration"
-        or node.id is None
-        or node.id.name != name
-        or not node.isAsync
-        or node.generator
-    ):
+    end, node = confirmed
+    if node.type != "FunctionDeclaration" or not node.isAsync or node.generator:
         return None
-    offsets = Utf16Offsets(piece)
-    if offsets.to_index(program.body[0].range[1]) != len(piece):
-        return None
-    rebase_ranges(node, offsets, head.start)
-    return node
+    return node if end == head.body_end else None
 
 
 def _confirm_declaration(text: str, head: Head, top: TopLevel) -> tuple[int, Node] | None:
