@@ -158,15 +158,26 @@ def messages_writes(ctx: FixContext, function: Node) -> list[Node]:
 def local_declarations(function: Node, name: str) -> list[Node]:
     """Declarators, parameters and other bindings named `name` in the function's own scope."""
     found = [param for param in function.params if name in bound_names(param)]
-    for node in walk(function.body, into_functions=False):
-        if node.type == "VariableDeclarator" and name in bound_names(node.id) or node.type == "CatchClause" and node.param is not None and name in bound_names(node.param) or node.type == "ClassDeclaration" and node.id is not None and node.id.name == name:
-            found.append(node)
     # walk() does not enter nested functions, so their declarations come from the lists.
-    for statements in statement_lists(function.body):
-        for each in statements:
-            if each.type == "FunctionDeclaration" and each.id is not None and each.id.name == name:
-                found.append(each)
+    nested_functions = [
+        each for statements in statement_lists(function.body) for each in statements if each.type == "FunctionDeclaration"
+    ]
+    for node in [*walk(function.body, into_functions=False), *nested_functions]:
+        pattern = _declared_pattern(node)
+        if pattern is not None and name in bound_names(pattern):
+            found.append(node)
     return sorted(found, key=lambda each: each.range[0])
+
+
+def _declared_pattern(node: Node) -> Node | None:
+    """What a declaring node binds: a declarator's target, a catch parameter, a function or class name."""
+    if node.type == "VariableDeclarator":
+        return node.id
+    if node.type == "CatchClause":
+        return node.param
+    if node.type in ("FunctionDeclaration", "ClassDeclaration"):
+        return node.id
+    return None
 
 
 def bound_names(pattern: Node) -> set[str]:
