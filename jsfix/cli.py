@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -93,7 +92,7 @@ def apply(
     """Add the missing parts of the fix; with --dry-run only print the diff."""
     if verify:
         require_node()
-    settings = replace(fleet_settings(Mode.DRY_RUN if dry_run else Mode.WRITE, jobs, patch_dir, verbose), verify=verify)
+    settings = fleet_settings(Mode.DRY_RUN if dry_run else Mode.WRITE, jobs, patch_dir, verbose, verify=verify)
     report = run(gather_paths(paths, from_file), settings)
     if as_json != "-" and dry_run:
         print_diffs(report)
@@ -114,9 +113,12 @@ def check(
     finish(run(gather_paths(paths, from_file), settings), settings, as_json)
 
 
-def fleet_settings(mode: Mode, jobs: int | None, patch_dir: Path | None, verbose: bool) -> Settings:
+def fleet_settings(
+    mode: Mode, jobs: int | None, patch_dir: Path | None, verbose: bool, *, verify: bool = False
+) -> Settings:
     return Settings(
         mode=mode,
+        verify=verify,
         jobs=jobs or default_jobs(),
         patch_dir=patch_dir,
         cwd=Path.cwd(),
