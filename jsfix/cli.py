@@ -20,12 +20,15 @@ from jsfix import __version__
 from jsfix.discover import read_path_list
 from jsfix.fleet import default_jobs, run
 from jsfix.outcomes import (
+    EXIT_FOUND,
     EXIT_NO_NODE,
     EXIT_OK,
-    EXIT_PROBLEM,
+    EXIT_UNVERIFIABLE,
+    EXIT_USAGE,
     PROBLEMS,
     Outcome,
     Report,
+    most_serious,
 )
 from jsfix.process import display_path
 from jsfix.settings import Mode, Settings
@@ -170,7 +173,7 @@ def write_json(data: dict, target: str) -> None:
         Path(target).write_text(text, encoding="utf-8")
     except OSError as error:
         Console(stderr=True).print(f"jsfix: cannot write the JSON report to {target}: {error.strerror or error}", markup=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def report_json(report: Report, settings: Settings) -> dict:
@@ -232,7 +235,7 @@ def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: F
     require_node()
     err = Console(stderr=True, highlight=False)
     files = []
-    exit_code = EXIT_OK
+    codes = []
     for candidate in select_files(gather_paths(paths, from_file)).files:
         label = display_path(candidate.path, Path.cwd())
         try:
@@ -240,15 +243,15 @@ def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: F
         except (VerifyError, OSError, UnicodeDecodeError) as error:
             files.append({"path": label, "holds": False, "error": str(error)})
             err.print(f"error     {label}: {error}", markup=False, soft_wrap=True)
-            exit_code = EXIT_PROBLEM
+            codes.append(EXIT_UNVERIFIABLE)
             continue
         files.append({"path": label, **report.to_dict()})
-        if not report.holds:
-            exit_code = EXIT_PROBLEM
+        codes.append(EXIT_OK if report.holds else EXIT_FOUND)
         if as_json != "-":
             verdict = "holds" if report.holds else f"VIOLATED ({len(report.violated)} scenario(s))"
             print(f"{label}: {verdict}")
             print("\n".join("  " + line for line in report.describe().splitlines()))
+    exit_code = most_serious(codes)
     if as_json is not None:
         write_json({"files": files, "exit_code": exit_code}, as_json)
     raise typer.Exit(exit_code)

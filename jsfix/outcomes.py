@@ -24,10 +24,22 @@ class Outcome(Enum):
 SUCCESSES = {Outcome.FIXED, Outcome.ALREADY_FIXED, Outcome.EQUIVALENT_FIX, Outcome.NOT_APPLICABLE}
 PROBLEMS = {Outcome.REFUSED, Outcome.FAILED}
 
-EXIT_OK = 0
-EXIT_CHECK_FOUND_WORK = 1
-EXIT_PROBLEM = 2
-EXIT_NO_NODE = 3
+# The exit codes of every command, in one table (the README has the same one).
+# Like ruff and `black --check`: 0 clean, 1 findings, 2 the command line itself.
+EXIT_OK = 0  # nothing to do, written, or holds
+EXIT_FOUND = 1  # `check` found work, or `verify` found a violation
+EXIT_USAGE = 2  # a usage error, as click reports it
+EXIT_NO_NODE = 3  # node is missing where the command needs it
+EXIT_UNVERIFIABLE = 4  # `verify` could not model a file, or could not explore it fully
+EXIT_PROBLEM = 5  # a file was refused or failed, and nothing was written for it
+
+# When several files end differently, the most serious code wins.
+_SEVERITY = (EXIT_OK, EXIT_FOUND, EXIT_UNVERIFIABLE, EXIT_PROBLEM, EXIT_NO_NODE)
+
+
+def most_serious(codes) -> int:
+    """The exit code for a run whose files ended with `codes` (EXIT_OK for none)."""
+    return max(codes, key=_SEVERITY.index, default=EXIT_OK)
 
 
 @dataclass(frozen=True)
@@ -62,10 +74,10 @@ class Report:
         return Counter(result.outcome for result in self.results)
 
     def exit_code(self, *, checking: bool) -> int:
-        """2 on any refusal or failure; under `check`, 1 when a file needs the fix; else 0."""
+        """5 on any refusal or failure; under `check`, 1 when a file needs the fix; else 0."""
         counts = self.counts()
         if any(counts[outcome] for outcome in PROBLEMS):
             return EXIT_PROBLEM
         if checking and counts[Outcome.WOULD_FIX]:
-            return EXIT_CHECK_FOUND_WORK
+            return EXIT_FOUND
         return EXIT_OK

@@ -11,7 +11,7 @@ from conftest import FIXTURES
 from typer.testing import CliRunner
 
 from jsfix import cli, verify
-from jsfix.outcomes import EXIT_NO_NODE
+from jsfix.outcomes import EXIT_FOUND, EXIT_NO_NODE, EXIT_PROBLEM
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 runner = CliRunner()
@@ -21,7 +21,7 @@ PARENT = FIXTURES / "upstream-parent"
 @needs_node
 def test_verify_shows_the_breaking_schedule_of_the_unfixed_file():
     result = runner.invoke(cli.app, ["verify", str(PARENT / "input.js")])
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_FOUND
     assert "violated  prefetch-then-start-jump: prefetch in flight, then Start-jump: 30 duplicate rows" in result.stdout
     assert "      4. prefetch response: 30 duplicate rows" in result.stdout
     assert "session B shows 90 messages of session A" in result.stdout
@@ -77,6 +77,6 @@ def test_apply_verify_writes_nothing_on_a_violation(monkeypatch, tmp_path: Path)
     original = (PARENT / "input.js").read_bytes()
     target.write_bytes(original)
     result = runner.invoke(cli.app, ["apply", "--verify", str(target)])
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_PROBLEM
     assert "verify found a race in the fixed text (prefetch-then-start-jump: 30 duplicate rows)" in result.stderr
     assert target.read_bytes() == original

@@ -16,7 +16,7 @@ from jsfix import discover
 from jsfix.cli import app
 from jsfix.discover import select_files
 from jsfix.fleet import run
-from jsfix.outcomes import Outcome
+from jsfix.outcomes import EXIT_PROBLEM, EXIT_USAGE, Outcome
 from jsfix.patches import SUBJECT, patch_file_name, quote_path
 from jsfix.process import process_file
 from jsfix.progress import progress_reporter
@@ -241,7 +241,7 @@ def test_from_file_reads_a_list_and_standard_input(fleet: Path):
 
 def test_no_paths_at_all_is_a_usage_error(fleet: Path):
     result = jsfix("check")
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_USAGE
     assert "give files or directories, or --from-file LIST" in result.stderr
 
 
@@ -391,13 +391,13 @@ def test_exit_codes_suit_per_repository_orchestration(fleet: Path):
     assert jsfix("apply", "--dry-run", "alice").exit_code == 0
     assert jsfix("apply", "alice").exit_code == 0  # changed: open a pull request
     Path("carol/hermes-webui/static/half.js").write_text("async function _ensureAllMessagesLoaded() {}\n")
-    assert jsfix("apply", "carol").exit_code == 2  # a refusal needs a person
+    assert jsfix("apply", "carol").exit_code == EXIT_PROBLEM  # a refusal needs a person
 
 
 def test_the_summary_counts_outcomes_and_lists_the_files_behind_each_non_success(fleet: Path):
     Path("carol/hermes-webui/static/half.js").write_text("async function _ensureAllMessagesLoaded() {}\n")
     result = jsfix("check", "-j", "2", ".")
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_PROBLEM
     lines = result.stderr.splitlines()
     assert "jsfix: 9 file(s): 5 would fix, 1 already fixed, 1 equivalent fix, 1 not applicable, 1 refused" in lines
     assert (
@@ -441,7 +441,7 @@ def test_a_worker_that_dies_fails_its_file_and_the_run_still_reports_every_file(
     # Only the file that killed its worker fails; the others are run again.
     assert list(died) == ["bob/hermes-webui/static/sessions.js"]
     assert died["bob/hermes-webui/static/sessions.js"].startswith("internal error: the worker process stopped")
-    assert report.exit_code(checking=True) == 2
+    assert report.exit_code(checking=True) == EXIT_PROBLEM
 
 
 def test_no_progress_bar_when_standard_error_is_not_a_terminal(capsys):

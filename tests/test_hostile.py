@@ -20,7 +20,7 @@ from conftest import FIXTURES
 
 from jsfix.fix import Status, plan_fix
 from jsfix.locate import parse_program
-from jsfix.outcomes import FileResult, Outcome
+from jsfix.outcomes import EXIT_PROBLEM, FileResult, Outcome
 from jsfix.process import process_file
 from jsfix.settings import Mode, Settings
 
@@ -97,7 +97,7 @@ def test_the_command_line_names_each_file_and_its_reason_without_a_traceback(tmp
     as_text = subprocess.run([*JSFIX, "apply", *names], check=False, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     as_json = subprocess.run([*JSFIX, "apply", "--json", "-", *names], check=False, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     for done in (as_text, as_json):
-        assert done.returncode == 2, done.stderr
+        assert done.returncode == EXIT_PROBLEM, done.stderr
         assert "Traceback" not in done.stderr + done.stdout
     reported = {each["path"]: (each["outcome"], each["reason"]) for each in json.loads(as_json.stdout)["files"]}
     for name, (data, outcome, reason) in CONTENT_CASES.items():
@@ -169,7 +169,7 @@ def test_writing_a_broken_file_names_it_and_leaves_it_alone(tmp_path: Path):
     broken = edited(BASE, "let _sessionFilter = '';", "let _sessionFilter = ;")
     (tmp_path / "sessions.js").write_text(broken)
     done = subprocess.run([*JSFIX, "apply", "sessions.js"], check=False, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert (done.returncode, done.stdout) == (2, "")
+    assert (done.returncode, done.stdout) == (EXIT_PROBLEM, "")
     assert (tmp_path / "sessions.js").read_text() == broken
     assert "sessions.js: syntax error at line 7, column 22: Unexpected token ;" in done.stderr
     assert "Traceback" not in done.stderr
@@ -598,7 +598,7 @@ def test_the_command_line_reports_file_system_refusals_without_a_traceback(tmp_p
         [*JSFIX, "apply", "--json", "-", *names],
         check=False, cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
-    assert done.returncode == 2
+    assert done.returncode == EXIT_PROBLEM
     assert "Traceback" not in done.stderr + done.stdout
     reported = {each["path"]: (each["outcome"], each["reason"]) for each in json.loads(done.stdout)["files"]}
     expected = {

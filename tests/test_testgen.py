@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from jsfix import __version__
 from jsfix.cli import app
+from jsfix.outcomes import EXIT_PROBLEM
 from jsfix.fix import plan_fix
 from jsfix.jsast import walk
 from jsfix.locate import locate_targets, parse_program, top_level_declarations
@@ -351,7 +352,7 @@ def test_a_hand_edited_file_is_kept_unless_forced(tmp_path: Path, target: str):
         (FIXTURES / "next-messages-local/expected.js").read_bytes()
     )
     refused = gen_tests(GenSettings(repo))
-    assert refused.outcome is GenOutcome.REFUSED and refused.exit_code == 2
+    assert refused.outcome is GenOutcome.REFUSED and refused.exit_code == EXIT_PROBLEM
     assert refused.message == (
         f"{target} was edited by hand since jsfix generated it; run again with --force to overwrite it"
     )
@@ -434,7 +435,7 @@ def test_the_command_line_writes_reports_and_exits(tmp_path: Path):
         (FIXTURES / "upstream-parent/input.js").read_bytes()
     )
     refused = runner.invoke(app, ["gen-tests", str(repo)])
-    assert refused.exit_code == 2
+    assert refused.exit_code == EXIT_PROBLEM
     assert refused.output.startswith("refused  static/sessions.js is not fixed yet")
 
 
