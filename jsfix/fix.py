@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from jsfix.edits import Edit, apply_edits
-from jsfix.equivalent import describe_equivalent_fix
-from jsfix.locate import Located, Refused, locate_targets
-from jsfix.rules import RULES, FixContext
+from jsfix.equivalent import describe_alternative, describe_equivalent_fix
+from jsfix.facts import FixContext
+from jsfix.locate import DefinedElsewhere, Located, Refused, locate_targets
+from jsfix.rules import RULES
 from jsfix.style import detect_style
 
 
@@ -30,6 +31,10 @@ class Plan:
     edits: tuple[Edit, ...] = ()
     parts: tuple[str, ...] = ()
     reason: str = ""
+    # The fork's own way of closing part of the race, which the plan completes.
+    alternative: str | None = None
+    # The module the targets are imported from, when the file only imports them.
+    defined_in: str | None = None
     # The targets the plan was made from, for callers that look further.
     located: Located | None = field(default=None, compare=False, repr=False)
 
@@ -39,12 +44,17 @@ class Plan:
 
 def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
     """What the file needs. `full_parse` skips the fast path (see locate.py)."""
-    located = locate_targets(text, full_parse=full_parse)
+    try:
+        located = locate_targets(text, full_parse=full_parse)
+    except DefinedElsewhere as elsewhere:
+        reason = f"{elsewhere}; jsfix works on the module that defines them"
+        return Plan(Status.NOT_APPLICABLE, reason=reason, defined_in=elsewhere.source)
     if located is None:
         return Plan(Status.NOT_APPLICABLE, reason="neither _loadOlderMessages nor _ensureAllMessagesLoaded is defined")
-    equivalent = describe_equivalent_fix(located)
+    context = FixContext(located, detect_style(located))
+    equivalent = describe_equivalent_fix(located, context)
     try:
-        edits, parts = _plan_rules(FixContext(located, detect_style(located)))
+        edits, parts = _plan_rules(context)
     except Refused:
         if equivalent is None:
             raise
@@ -56,7 +66,11 @@ def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
     # fixed, whatever else it does, so jsfix's own output never reads as equivalent.
     if equivalent is not None:
         return Plan(Status.EQUIVALENT_FIX, reason=equivalent, located=located)
-    return Plan(Status.NEEDS_FIX, tuple(edits), tuple(parts), reason="adds " + ", ".join(parts), located=located)
+    alternative = describe_alternative(context)
+    reason = "adds " + ", ".join(parts)
+    if alternative is not None:
+        reason = f"completes an alternative fix ({alternative}): {reason}"
+    return Plan(Status.NEEDS_FIX, tuple(edits), tuple(parts), reason, alternative, located=located)
 
 
 def _plan_rules(context: FixContext) -> tuple[list[Edit], list[str]]:

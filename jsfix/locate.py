@@ -30,6 +30,15 @@ class Refused(Exception):
     """The file has the targets in a form jsfix will not patch; the message says why."""
 
 
+class DefinedElsewhere(Exception):
+    """The file only imports or re-exports the targets from the module `source`."""
+
+    def __init__(self, names: list[str], source: str) -> None:
+        self.names = names
+        self.source = source
+        super().__init__(f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'} imported from '{source}'")
+
+
 @dataclass(frozen=True)
 class Declaration:
     """One name declared at the top level of the file."""
@@ -108,6 +117,21 @@ def top_level_declarations(program: Node, offsets: Utf16Offsets) -> list[tuple[D
         elif inner.type == "ImportDeclaration":
             for specifier in inner.specifiers:
                 add(specifier.local.name, "import", specifier, statement)
+    return found
+
+
+def _imported_targets(program: Node) -> dict[str, str]:
+    """Targets the module imports or re-exports from another one: {name: module specifier}."""
+    found: dict[str, str] = {}
+    for statement in program.body:
+        source = getattr(statement, "source", None)
+        if statement.type not in ("ImportDeclaration", "ExportNamedDeclaration") or source is None:
+            continue
+        for specifier in statement.specifiers:
+            # The name as the other module exports it: `import { a as b }` names a.
+            original = getattr(specifier, "imported", None) or specifier.local
+            if original.name in TARGETS:
+                found.setdefault(original.name, source.value)
     return found
 
 
@@ -222,10 +246,14 @@ def _locate_by_full_parse(text: str) -> Located | None:
     program, is_module = parse_program(text)
     offsets = Utf16Offsets(text)
     declared = top_level_declarations(program, offsets)
+    imported = _imported_targets(program)
     functions = {}
     missing = []
     for name in TARGETS:
-        matches = [(each, node) for each, node in declared if each.name == name]
+        matches = [(each, node) for each, node in declared if each.name == name and each.kind != "import"]
+        if not matches and name in imported:
+            missing.append(name)
+            continue
         if len(matches) > 1:
             lines = " and ".join(str(line_number(text, each.start)) for each, _ in matches)
             raise Refused(f"{name} is defined twice (lines {lines})")
@@ -243,10 +271,14 @@ def _locate_by_full_parse(text: str) -> Located | None:
         rebase_ranges(node, offsets, 0)
         functions[name] = node
     if len(missing) == 2:
+        from_modules = [name for name in TARGETS if name in imported]
+        if from_modules:
+            raise DefinedElsewhere(from_modules, imported[from_modules[0]])
         return None
     if missing:
         present = next(name for name in TARGETS if name not in missing)
-        raise Refused(f"{present} is defined but {missing[0]} is not; the fix needs both")
+        elsewhere = f" here (it is imported from '{imported[missing[0]]}')" if missing[0] in imported else ""
+        raise Refused(f"{present} is defined but {missing[0]} is not{elsewhere}; the fix needs both")
     return Located(
         text=text,
         load_older=functions[LOAD_OLDER],

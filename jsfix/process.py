@@ -75,7 +75,8 @@ def _process(path: Path, label: str, settings: Settings) -> FileResult:
     except (UnreadableSource, Refused) as error:
         return FileResult(label, Outcome.REFUSED, str(error), sha256_before=before)
     if plan.status is not Status.NEEDS_FIX:
-        return FileResult(label, _OUTCOME_OF_STATUS[plan.status], plan.reason, sha256_before=before, sha256_after=before)
+        reason = plan.reason + _pointer(path, plan.defined_in, settings.cwd)
+        return FileResult(label, _OUTCOME_OF_STATUS[plan.status], reason, sha256_before=before, sha256_after=before)
 
     fixed_text = plan.apply(source.text)
     # The mark is part of line 1 for git: a hunk that touches it must carry it.
@@ -118,6 +119,14 @@ def _process(path: Path, label: str, settings: Settings) -> FileResult:
     except WriteRefused as error:
         return nothing_written(result, Outcome.REFUSED, str(error))
     return replace(result, outcome=Outcome.FIXED, reason=plan.reason + note)
+
+
+def _pointer(path: Path, specifier: str | None, cwd: Path) -> str:
+    """Where a relative import of the targets leads, as a path the user can pass to jsfix."""
+    if specifier is None or not specifier.startswith(("./", "../")):
+        return ""
+    target = (path.parent / specifier).resolve()
+    return f" ({display_path(target, cwd)})" if target.is_file() else ""
 
 
 def nothing_written(result: FileResult, outcome: Outcome, reason: str, **extra) -> FileResult:

@@ -1,290 +1,58 @@
-"""The seven parts of the #1937 fix, one rule each.
+"""The parts of the #1937 fix, one rule each.
 
 Every rule looks at the located functions and returns the edits its part
 needs, or no edits when the part is already there. Rules never look at
-each other's edits; the few facts two rules share (is the body of
-`_ensureAllMessagesLoaded` about to be wrapped in try/finally?) are derived
-once in `FixContext`.
+each other's edits; what several rules need to know about the functions
+(is the body of `_ensureAllMessagesLoaded` about to be wrapped in
+try/finally?) is derived once, in `jsfix/facts.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 from esprima.nodes import Node
 
-from jsfix.edits import Edit, Layout, Style, reindent_lines
+from jsfix.edits import Edit, reindent_lines
+from jsfix.facts import (
+    BUMP,
+    GENERATION,
+    GENERATION_GUARD,
+    GENERATION_GUARD_SHAPES,
+    LOADING_SESSION,
+    LOCK,
+    OLDEST_INDEX,
+    SNAPSHOT,
+    FixContext,
+    body_statements,
+    committed_callbacks,
+    committing_call,
+    entry_gate,
+    guards_after,
+    local_declarations,
+    lock_claim,
+    messages_writes,
+    place_of,
+    refuse_shadowed_names,
+    require_free_local,
+    response_await,
+    statement_holding,
+    variable_holding,
+    variable_uses,
+    visible_at,
+    wait_block,
+    wait_helper,
+)
 from jsfix.jsast import (
     awaits_in,
     compact,
     contains_await,
     is_assignment_to,
-    is_early_return_guard,
-    source_of,
     statement_lists,
     walk,
 )
-from jsfix.locate import LOAD_OLDER, Declaration, Located, Refused
-
-GENERATION = "_messagesGeneration"
-BUMP = "_bumpMessagesGeneration"
-SNAPSHOT = "startGeneration"
-LOCK = "_loadingOlder"
-OLDEST_INDEX = "_oldestIdx"
-LOADING_SESSION = "_loadingSessionId"
-
-GENERATION_GUARD = f"if ({GENERATION} !== {SNAPSHOT}) return;"
-GENERATION_GUARD_SHAPES = {
-    f"if({GENERATION}!=={SNAPSHOT})return",
-    f"if({SNAPSHOT}!=={GENERATION})return",
-    f"if({GENERATION}!={SNAPSHOT})return",
-    f"if({SNAPSHOT}!={GENERATION})return",
-}
-
-
-class FixContext:
-    """The located functions plus what several rules need to know about them."""
-
-    def __init__(self, located: Located, style: Style) -> None:
-        self.located = located
-        self.text = located.text
-        self.style = style
-        self.layout = Layout(located.text, style)
-        self.load_older = located.load_older
-        self.ensure_all = located.ensure_all
-
-    def source(self, node: Node) -> str:
-        return source_of(self.text, node)
-
-    def compact(self, node: Node) -> str:
-        return compact(self.source(node))
-
-    @cached_property
-    def ensure_all_holds_lock(self) -> bool:
-        """The body claims `_loadingOlder = true` and releases it in a finally."""
-        return lock_claim(self, self.ensure_all) is not None and lock_release_try(self) is not None
-
-    def ensure_indent(self, node: Node) -> str:
-        """Indentation that a line next to `node` will have once the fix is in."""
-        extra = "" if self.ensure_all_holds_lock else self.style.indent_unit
-        return self.layout.indent_of(node) + extra
-
-    def line(self, node: Node) -> int:
-        return self.located.line_of(node.range[0])
-
-
-# --- facts about the functions ------------------------------------------------
-
-
-def body_statements(function: Node) -> list[Node]:
-    return function.body.body
-
-
-def lock_claim(ctx: FixContext, function: Node) -> Node | None:
-    return next(
-        (each for each in body_statements(function) if is_assignment_to(each, LOCK, "true", ctx.text)),
-        None,
-    )
-
-
-def lock_release_try(ctx: FixContext) -> Node | None:
-    """A body-level try whose finally releases `_loadingOlder`."""
-    for statement in body_statements(ctx.ensure_all):
-        if (
-            statement.type == "TryStatement"
-            and statement.finalizer is not None
-            and any(is_assignment_to(each, LOCK, "false", ctx.text) for each in walk(statement.finalizer))
-        ):
-            return statement
-    return None
-
-
-def entry_gate(function: Node) -> Node | None:
-    first = body_statements(function)[0] if body_statements(function) else None
-    return first if first is not None and is_early_return_guard(first) else None
-
-
-def wait_block(ctx: FixContext) -> Node | None:
-    """The body-level statement holding a `while (_loadingOlder)` loop."""
-    for statement in body_statements(ctx.ensure_all):
-        for node in walk(statement, into_functions=False):
-            if node.type == "WhileStatement" and ctx.compact(node.test) == LOCK:
-                return statement
-    return None
-
-
-def place_of(function: Node, statement: Node) -> tuple[list[Node], int]:
-    for statements in statement_lists(function.body):
-        for index, each in enumerate(statements):
-            if each is statement:
-                return statements, index
-    raise LookupError("statement is not in the function")
-
-
-def statement_holding(function: Node, node: Node) -> Node:
-    """The innermost statement (an item of some statement list) that contains `node`."""
-    best = None
-    for statements in statement_lists(function.body):
-        for each in statements:
-            contains = each.range[0] <= node.range[0] and node.range[1] <= each.range[1]
-            if contains and (best is None or each.range[1] - each.range[0] < best.range[1] - best.range[0]):
-                best = each
-    assert best is not None
-    return best
-
-
-def guards_after(function: Node, statement: Node) -> list[Node]:
-    """The run of early-return guards right after `statement` in its list."""
-    statements, index = place_of(function, statement)
-    guards = []
-    for each in statements[index + 1 :]:
-        if not is_early_return_guard(each):
-            break
-        guards.append(each)
-    return guards
-
-
-def messages_writes(ctx: FixContext, function: Node) -> list[Node]:
-    return [
-        each
-        for statements in statement_lists(function.body)
-        for each in statements
-        if is_assignment_to(each, "S.messages", text=ctx.text)
-    ]
-
-
-def local_declarations(function: Node, name: str) -> list[Node]:
-    """Declarators, parameters and other bindings named `name` in the function's own scope."""
-    found = [param for param in function.params if name in bound_names(param)]
-    # walk() does not enter nested functions, so their declarations come from the lists.
-    nested_functions = [
-        each for statements in statement_lists(function.body) for each in statements if each.type == "FunctionDeclaration"
-    ]
-    for node in [*walk(function.body, into_functions=False), *nested_functions]:
-        pattern = _declared_pattern(node)
-        if pattern is not None and name in bound_names(pattern):
-            found.append(node)
-    return sorted(found, key=lambda each: each.range[0])
-
-
-def _declared_pattern(node: Node) -> Node | None:
-    """What a declaring node binds: a declarator's target, a catch parameter, a function or class name."""
-    if node.type == "VariableDeclarator":
-        return node.id
-    if node.type == "CatchClause":
-        return node.param
-    if node.type in ("FunctionDeclaration", "ClassDeclaration"):
-        return node.id
-    return None
-
-
-def bound_names(pattern: Node) -> set[str]:
-    """The names a binding pattern (`x`, `{a, b: c}`, `[d, ...e]`, `f = 1`) declares."""
-    if pattern.type == "Identifier":
-        return {pattern.name}
-    if pattern.type == "ObjectPattern":
-        parts = [each.value if each.type == "Property" else each for each in pattern.properties]
-    elif pattern.type == "ArrayPattern":
-        parts = [each for each in pattern.elements if each is not None]
-    elif pattern.type == "AssignmentPattern":
-        parts = [pattern.left]
-    elif pattern.type == "RestElement":
-        parts = [pattern.argument]
-    else:
-        return set()
-    return set().union(*(bound_names(each) for each in parts))
-
-
-def variable_uses(node: Node, name: str) -> list[Node]:
-    """Identifiers under `node` that stand for the variable `name` (not property names)."""
-    not_variables = set()
-    for each in walk(node):
-        if each.type == "MemberExpression" and not each.computed:
-            not_variables.add(id(each.property))
-        elif (
-            each.type in ("Property", "MethodDefinition", "PropertyDefinition")
-            and not each.computed
-            and not getattr(each, "shorthand", False)
-        ):
-            not_variables.add(id(each.key))
-    return [
-        each
-        for each in walk(node)
-        if each.type == "Identifier" and each.name == name and id(each) not in not_variables
-    ]
-
-
-def refuse_shadowed_names(ctx: FixContext, function: Node, names: tuple[str, ...]) -> None:
-    """The module-level names the fix uses in `function` must not be local names there."""
-    for name in names:
-        declared = local_declarations(function, name)
-        if declared:
-            raise Refused(
-                f"{name} is also a local name in the function at line {ctx.line(function)} "
-                f"(line {ctx.line(declared[0])}), so the fix's module-level {name} would not be reached"
-            )
-
-
-def variable_holding(ctx: FixContext, function: Node, value: str, at: Node) -> str | None:
-    """Name of a local declared with the given initial value (compared compactly), in scope at `at`."""
-    for node in walk(function.body, into_functions=False):
-        if (
-            node.type == "VariableDeclarator"
-            and node.init is not None
-            and node.id.type == "Identifier"
-            and ctx.compact(node.init) == value
-            and visible_at(function, node, at)
-        ):
-            return node.id.name
-    return None
-
-
-def response_await(ctx: FixContext) -> Node:
-    """The await of the full-history request in `_ensureAllMessagesLoaded`."""
-    own = [each for each in awaits_in(ctx.ensure_all) if not _inside_wait_loop(ctx, each)]
-    for each in own:
-        argument = each.argument
-        if argument.type == "CallExpression" and ctx.compact(argument.callee) == "api":
-            return each
-    if own:
-        return own[0]
-    raise Refused(f"_ensureAllMessagesLoaded at line {ctx.line(ctx.ensure_all)} never awaits a request")
-
-
-def _inside_wait_loop(ctx: FixContext, node: Node) -> bool:
-    block = wait_block(ctx)
-    return block is not None and block.range[0] <= node.range[0] < block.range[1]
-
-
-def require_free_local(function: Node, name: str, expected_init: str, ctx: FixContext) -> Node | None:
-    """The declarator if `name` is declared as expected, None if free; refuse if taken otherwise."""
-    declared = local_declarations(function, name)
-    for each in declared:
-        if each.type == "VariableDeclarator" and each.init is not None and ctx.compact(each.init) == expected_init:
-            return each
-    if declared:
-        raise Refused(
-            f"{name} is already declared for something else at line {ctx.line(declared[0])}"
-        )
-    return None
-
-
-def visible_at(function: Node, declaration: Node, node: Node) -> bool:
-    """A `let`/`const` holding `declaration` is in scope at `node`, and declared before it."""
-    for statements in statement_lists(function.body):
-        for index, each in enumerate(statements):
-            if not (each.range[0] <= declaration.range[0] and declaration.range[1] <= each.range[1]):
-                continue
-            if each.type != "VariableDeclaration":
-                break  # declared deeper down: look in the inner lists
-            return any(
-                later.range[0] <= node.range[0] and node.range[1] <= later.range[1]
-                for later in statements[index + 1 :]
-            )
-    return False
-
+from jsfix.locate import LOAD_OLDER, Declaration, Refused
 
 # --- the seven parts ----------------------------------------------------------
 
@@ -390,20 +158,70 @@ def plan_snapshot(ctx: FixContext) -> list[Edit]:
     return [ctx.layout.insert_before(holder, lines)]
 
 
+SESSION_ID_SHAPES = ("S.session?S.session.session_id:null", "S.session.session_id", "S.session&&S.session.session_id", "S.session?.session_id")
+
+
+def plan_prefetch_session_guard(ctx: FixContext) -> list[Edit]:
+    """Part 3, first half: after each await, the prefetch drops a page meant for another session.
+
+    Upstream's prefetch already had this check when the fix landed; older forks
+    only compare `_loadingSessionId`, which is null again once the switch is
+    done, so the old session's page would land on the new one.
+    """
+    function = ctx.load_older
+    edits = []
+    for holder in _awaits_before_writes(ctx, function):
+        sid = next(
+            (name for shape in SESSION_ID_SHAPES if (name := variable_holding(ctx, function, shape, holder))),
+            None,
+        )
+        if sid is None or _checks_session_after(ctx, function, holder):
+            continue
+        anchor = (guards_after(function, holder) or [holder])[-1]
+        edits.append(
+            ctx.layout.insert_after(
+                anchor,
+                [
+                    "// The user may have switched sessions during the await: this page",
+                    "// belongs to the one they left (#1937).",
+                    f"if (!S.session || S.session.session_id !== {sid}) return;",
+                ],
+            )
+        )
+    return edits
+
+
+def _awaits_before_writes(ctx: FixContext, function: Node) -> list[Node]:
+    """The statements holding each await that a write to S.messages follows, once each."""
+    writes = messages_writes(ctx, function)
+    holders: list[Node] = []
+    for each in awaits_in(function):
+        holder = statement_holding(function, each)
+        if all(holder is not seen for seen in holders) and any(write.range[0] > holder.range[1] for write in writes):
+            holders.append(holder)
+    return holders
+
+
+def _checks_session_after(ctx: FixContext, function: Node, holder: Node) -> bool:
+    """Before the next await or write, a statement compares S.session's id again."""
+    statements, index = place_of(function, holder)
+    for each in statements[index + 1 :]:
+        code = ctx.compact(each)
+        if "S.session.session_id!==" in code or "S.session?.session_id!==" in code:
+            return True
+        if contains_await(each) or "S.messages=" in code:
+            return False
+    return False
+
+
 def plan_generation_guards(ctx: FixContext) -> list[Edit]:
     """Part 3: after each await that precedes a write to S.messages, drop a stale page."""
     function = ctx.load_older
-    writes = messages_writes(ctx, function)
     snapshot = next(
         (each for each in local_declarations(function, SNAPSHOT) if each.type == "VariableDeclarator"), None
     )
     edits = []
-    seen = set()
-    for each in awaits_in(function):
-        holder = statement_holding(function, each)
-        if id(holder) in seen or not any(write.range[0] > holder.range[1] for write in writes):
-            continue
-        seen.add(id(holder))
+    for holder in _awaits_before_writes(ctx, function):
         if _has_generation_guard(ctx, function, holder):
             continue
         anchor = (guards_after(function, holder) or [holder])[-1]
@@ -467,6 +285,9 @@ def plan_wait_then_lock(ctx: FixContext) -> list[Edit]:
     if ctx.ensure_all_holds_lock:
         return edits
     after = existing_wait or gate
+    if existing_wait is not None and wait_helper(ctx, existing_wait) is not None:
+        # A fork's own wait is usually followed by its own re-check of the gate.
+        after = (guards_after(function, existing_wait) or [existing_wait])[-1]
     rest = [
         each
         for each in body_statements(function)
@@ -556,7 +377,7 @@ def plan_bump_before_replace(ctx: FixContext) -> list[Edit]:
     for write in messages_writes(ctx, function):
         if write.range[0] < holder.range[1]:
             continue
-        if _bump_between(ctx, holder.range[1], write.range[0]):
+        if _bump_between(ctx, holder.range[1], write.range[0]) or committing_call(ctx, function, write):
             continue
         edits.append(
             ctx.layout.insert_before(
@@ -583,16 +404,21 @@ def _bump_between(ctx: FixContext, low: int, high: int) -> bool:
 def plan_oldest_reset(ctx: FixContext) -> list[Edit]:
     """Part 7: `_oldestIdx = 0;` once the whole history is in."""
     function = ctx.ensure_all
-    for node in walk(function.body, into_functions=False):
+    bodies = [function.body, *(callback.body for callback in committed_callbacks(ctx, function))]
+    for node in (each for body in bodies for each in walk(body, into_functions=False)):
         if node.type == "AssignmentExpression" and ctx.compact(node.left) == OLDEST_INDEX:
             return []
     holder = statement_holding(function, response_await(ctx))
-    later = [
-        each
-        for statements in statement_lists(function.body)
-        for each in statements
-        if each.range[0] > holder.range[1]
-    ]
+    later = sorted(
+        (
+            each
+            for body in bodies
+            for statements in statement_lists(body)
+            for each in statements
+            if each.range[0] > holder.range[1]
+        ),
+        key=lambda each: each.range[0],
+    )
     anchor = next((each for each in later if is_assignment_to(each, "_messagesTruncated", "false", ctx.text)), None)
     if anchor is None:
         writes = [each for each in messages_writes(ctx, function) if each.range[0] > holder.range[1]]
@@ -621,6 +447,7 @@ class Rule:
 RULES = (
     Rule(1, "generation counter", plan_generation_counter),
     Rule(2, "generation snapshot", plan_snapshot),
+    Rule(3, "prefetch session guard", plan_prefetch_session_guard),
     Rule(3, "generation guard", plan_generation_guards),
     Rule(4, "wait then lock", plan_wait_then_lock),
     Rule(5, "session guards", plan_session_guards),

@@ -24,11 +24,11 @@ from typer.testing import CliRunner
 
 from jsfix import __version__
 from jsfix.cli import app
-from jsfix.outcomes import EXIT_PROBLEM
 from jsfix.fix import plan_fix
 from jsfix.jsast import walk
 from jsfix.locate import locate_targets, parse_program, top_level_declarations
 from jsfix.offsets import Utf16Offsets
+from jsfix.outcomes import EXIT_PROBLEM
 from jsfix.rules import RULES
 from jsfix.source import decode_source
 from jsfix.testgen import (
@@ -265,11 +265,17 @@ def test_a_file_without_the_targets_is_refused():
     [
         (
             "wait-helper-alternative",
-            "_ensureAllMessagesLoaded waits on _waitForOlderMessagesIdle() and holds the lock in try/finally",
+            (
+                "_loadOlderMessages drops a stale page by comparing _oldestIdx with requestedBefore after its await; "
+                "_ensureAllMessagesLoaded waits on _waitForOlderMessagesIdle()"
+            ),
         ),
         (
             "object-state-module",
-            "_loadOlderMessages keeps its generation in transcriptWindowState.generation, checked after the await",
+            (
+                "_loadOlderMessages drops a stale page by comparing transcriptWindowState.generation "
+                "with startGeneration after its await"
+            ),
         ),
     ],
 )

@@ -19,10 +19,7 @@ from dataclasses import dataclass
 import esprima
 from esprima.nodes import Node
 
-from jsfix.jsast import awaits_in, compact, is_assignment_to, rebase_ranges, walk
-from jsfix.locate import ENSURE_ALL, LOAD_OLDER, Declaration, Located
-from jsfix.offsets import Utf16Offsets
-from jsfix.rules import (
+from jsfix.facts import (
     BUMP,
     GENERATION,
     GENERATION_GUARD_SHAPES,
@@ -31,6 +28,8 @@ from jsfix.rules import (
     OLDEST_INDEX,
     SNAPSHOT,
     FixContext,
+    committed_callbacks,
+    committing_call,
     entry_gate,
     guards_after,
     lock_claim,
@@ -40,6 +39,9 @@ from jsfix.rules import (
     statement_holding,
     wait_block,
 )
+from jsfix.jsast import awaits_in, compact, is_assignment_to, rebase_ranges, walk
+from jsfix.locate import ENSURE_ALL, LOAD_OLDER, Declaration, Located
+from jsfix.offsets import Utf16Offsets
 from jsfix.style import detect_style
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 
@@ -145,6 +147,12 @@ def await_span(node: Node, text: str) -> tuple[int, int]:
     return span(node)
 
 
+def await_span_of_call(call: Node, text: str) -> tuple[int, int]:
+    """`_commitTranscriptReplacement(`: a call up to its opening parenthesis."""
+    opening = text.find("(", call.callee.range[1])
+    return (call.range[0], opening + 1) if opening != -1 else span(call)
+
+
 def statements_in(node: Node) -> list[Node]:
     """Every statement under `node` (itself included), outside nested functions."""
     return [
@@ -233,6 +241,8 @@ def _spoil_chain(ctx: FixContext, code: _Code) -> Chain | None:
         for each in walk(block)
         if each.type == "WhileStatement" and ctx.compact(each.test) == LOCK
     ]
+    if not loops:
+        return None  # the fork waits on a helper of its own
     bumps = [
         each
         for each in statements_in(block)
@@ -300,10 +310,15 @@ def _bump_chain(ctx: FixContext, code: _Code) -> Chain:
         if _is_bump(ctx, each)
         and holder.range[1] <= each.range[0] < writes[-1].range[0]
     ]
+    # A write in a replacement helper's callback is bumped by the helper: pin the call.
+    commits = [
+        call for write in writes if (call := committing_call(ctx, function, write))
+    ]
     return code.chain(
         [
             await_span(response_await(ctx), ctx.text),
             *map(span, bumps),
+            *(await_span_of_call(call, ctx.text) for call in commits),
             *map(span, writes),
         ]
     )
@@ -313,9 +328,11 @@ def _reset_chain(ctx: FixContext, code: _Code) -> Chain:
     """The full-history await, the replace, and the `_oldestIdx` reset."""
     function = ctx.ensure_all
     holder = statement_holding(function, response_await(ctx))
+    bodies = [function.body, *(each.body for each in committed_callbacks(ctx, function))]
     resets = [
         each
-        for each in statements_in(function.body)
+        for body in bodies
+        for each in statements_in(body)
         if is_assignment_to(each, OLDEST_INDEX, text=ctx.text)
     ]
     return code.chain(

@@ -1,0 +1,398 @@
+"""What the rules know about the two located functions, derived once.
+
+The seven rules in `rules.py` ask the same questions (where is the lock
+claimed, where does Start-jump wait, which statements write S.messages,
+which await fetches the full history?); the answers live here so each rule
+reads as its part of the fix, and `testgen/anchors.py` finds the same
+statements the rules decided on.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import esprima
+from esprima.nodes import Node
+
+from jsfix.edits import Layout, Style
+from jsfix.jsast import (
+    FUNCTION_TYPES,
+    awaits_in,
+    compact,
+    is_assignment_to,
+    is_early_return_guard,
+    rebase_ranges,
+    source_of,
+    statement_lists,
+    walk,
+)
+from jsfix.locate import Located, Refused
+from jsfix.offsets import Utf16Offsets
+
+GENERATION = "_messagesGeneration"
+BUMP = "_bumpMessagesGeneration"
+SNAPSHOT = "startGeneration"
+LOCK = "_loadingOlder"
+OLDEST_INDEX = "_oldestIdx"
+LOADING_SESSION = "_loadingSessionId"
+
+GENERATION_GUARD = f"if ({GENERATION} !== {SNAPSHOT}) return;"
+GENERATION_GUARD_SHAPES = {
+    f"if({GENERATION}!=={SNAPSHOT})return",
+    f"if({SNAPSHOT}!=={GENERATION})return",
+    f"if({GENERATION}!={SNAPSHOT})return",
+    f"if({SNAPSHOT}!={GENERATION})return",
+}
+
+
+class FixContext:
+    """The located functions plus what several rules need to know about them."""
+
+    def __init__(self, located: Located, style: Style) -> None:
+        self.located = located
+        self.text = located.text
+        self.style = style
+        self.layout = Layout(located.text, style)
+        self.load_older = located.load_older
+        self.ensure_all = located.ensure_all
+        self._helper_verdicts: dict[str, bool] = {}
+
+    def source(self, node: Node) -> str:
+        return source_of(self.text, node)
+
+    def compact(self, node: Node) -> str:
+        return compact(self.source(node))
+
+    @cached_property
+    def ensure_all_holds_lock(self) -> bool:
+        """The body claims `_loadingOlder = true` and releases it in a finally."""
+        return lock_claim(self, self.ensure_all) is not None and lock_release_try(self) is not None
+
+    def ensure_indent(self, node: Node) -> str:
+        """Indentation that a line next to `node` will have once the fix is in."""
+        extra = "" if self.ensure_all_holds_lock else self.style.indent_unit
+        return self.layout.indent_of(node) + extra
+
+    def line(self, node: Node) -> int:
+        return self.located.line_of(node.range[0])
+
+    def bumps_before_calling_back(self, name: str) -> bool:
+        """Whether the top-level function `name` bumps the generation, then calls a parameter."""
+        if name not in self._helper_verdicts:
+            node = self._function_node(name)
+            self._helper_verdicts[name] = node is not None and bumps_before_calling_back(node)
+        return self._helper_verdicts[name]
+
+    def _function_node(self, name: str) -> Node | None:
+        declared = self.located.declared(name)
+        if declared is None or declared.kind != "function":
+            return None
+        if declared.node is not None:
+            return declared.node
+        # The fast path only parsed the targets and anchors: parse this one alone.
+        piece = self.text[declared.start : declared.end]
+        try:
+            program = (esprima.parseModule if self.located.is_module else esprima.parseScript)(piece, {"range": True})
+        except esprima.Error:
+            return None
+        node = program.body[0] if program.body else None
+        if node is not None and node.type.startswith("Export"):
+            node = node.declaration
+        if node is None or node.type != "FunctionDeclaration":
+            return None
+        rebase_ranges(node, Utf16Offsets(piece), declared.start)
+        return node
+
+
+# --- facts about the functions ------------------------------------------------
+
+
+def body_statements(function: Node) -> list[Node]:
+    return function.body.body
+
+
+def lock_claim(ctx: FixContext, function: Node) -> Node | None:
+    return next(
+        (each for each in body_statements(function) if is_assignment_to(each, LOCK, "true", ctx.text)),
+        None,
+    )
+
+
+def lock_release_try(ctx: FixContext) -> Node | None:
+    """A body-level try whose finally releases `_loadingOlder`."""
+    for statement in body_statements(ctx.ensure_all):
+        if (
+            statement.type == "TryStatement"
+            and statement.finalizer is not None
+            and any(is_assignment_to(each, LOCK, "false", ctx.text) for each in walk(statement.finalizer))
+        ):
+            return statement
+    return None
+
+
+def entry_gate(function: Node) -> Node | None:
+    first = body_statements(function)[0] if body_statements(function) else None
+    return first if first is not None and is_early_return_guard(first) else None
+
+
+def wait_block(ctx: FixContext) -> Node | None:
+    """The body-level statement where Start-jump waits for a prefetch in flight.
+
+    Either jsfix's own shape, a block holding a `while (_loadingOlder)` loop,
+    or a fork's own wait on a helper (see `wait_helper`).
+    """
+    for statement in body_statements(ctx.ensure_all):
+        if polls_lock(ctx, statement) or wait_helper(ctx, statement) is not None:
+            return statement
+    return None
+
+
+def polls_lock(ctx: FixContext, statement: Node) -> bool:
+    return any(
+        node.type == "WhileStatement" and ctx.compact(node.test) == LOCK
+        for node in walk(statement, into_functions=False)
+    )
+
+
+def wait_helper(ctx: FixContext, statement: Node) -> str | None:
+    """The helper a statement waits on: `await _waitForIdle();` or `if (...) await _waitForIdle(sid);`.
+
+    It counts as a wait when the helper's own text reads the lock, or, for a
+    helper defined elsewhere, when its name says it waits.
+    """
+    if statement.type == "IfStatement" and statement.alternate is None:
+        inner = statement.consequent
+        if inner.type == "BlockStatement" and len(inner.body) == 1:
+            inner = inner.body[0]
+        statement = inner
+    if statement.type != "ExpressionStatement" or statement.expression.type != "AwaitExpression":
+        return None
+    call = statement.expression.argument
+    if call.type != "CallExpression" or call.callee.type != "Identifier" or call.callee.name == "api":
+        return None
+    name = call.callee.name
+    declared = ctx.located.declared(name)
+    if declared is not None and declared.kind in ("function", "async function"):
+        return name if LOCK in ctx.text[declared.start : declared.end] else None
+    return name if any(word in name.lower() for word in ("wait", "idle")) else None
+
+
+def place_of(function: Node, statement: Node) -> tuple[list[Node], int]:
+    for statements in statement_lists(function.body):
+        for index, each in enumerate(statements):
+            if each is statement:
+                return statements, index
+    raise LookupError("statement is not in the function")
+
+
+def statement_holding(function: Node, node: Node) -> Node:
+    """The innermost statement (an item of some statement list) that contains `node`."""
+    best = None
+    for statements in statement_lists(function.body):
+        for each in statements:
+            contains = each.range[0] <= node.range[0] and node.range[1] <= each.range[1]
+            if contains and (best is None or each.range[1] - each.range[0] < best.range[1] - best.range[0]):
+                best = each
+    assert best is not None
+    return best
+
+
+def guards_after(function: Node, statement: Node) -> list[Node]:
+    """The run of early-return guards right after `statement` in its list."""
+    statements, index = place_of(function, statement)
+    guards = []
+    for each in statements[index + 1 :]:
+        if not is_early_return_guard(each):
+            break
+        guards.append(each)
+    return guards
+
+
+def messages_writes(ctx: FixContext, function: Node) -> list[Node]:
+    """The function's `S.messages = ...;` statements, in source order.
+
+    A write inside a callback handed to a replacement helper
+    (`_commitTranscriptReplacement(ticket, () => { S.messages = ...; })`) is
+    still this function's write: it runs when the helper calls back.
+    """
+    bodies = [function.body, *(callback.body for callback in committed_callbacks(ctx, function))]
+    writes = [
+        each
+        for body in bodies
+        for statements in statement_lists(body)
+        for each in statements
+        if is_assignment_to(each, "S.messages", text=ctx.text)
+    ]
+    return sorted(writes, key=lambda each: each.range[0])
+
+
+def committed_callbacks(ctx: FixContext, function: Node) -> list[Node]:
+    """Function arguments of calls to a helper that bumps the generation before calling back."""
+    found = []
+    for node in walk(function.body, into_functions=False):
+        if node.type != "CallExpression" or node.callee.type != "Identifier":
+            continue
+        callbacks = [each for each in node.arguments if each.type in FUNCTION_TYPES and each.body.type == "BlockStatement"]
+        if callbacks and ctx.bumps_before_calling_back(node.callee.name):
+            found.extend(callbacks)
+    return found
+
+
+def committing_call(ctx: FixContext, function: Node, write: Node) -> Node | None:
+    """The call to a replacement helper whose callback holds `write`, or None."""
+    for node in walk(function.body, into_functions=False):
+        if node.type != "CallExpression" or node.callee.type != "Identifier":
+            continue
+        holds_write = any(
+            callback.type in FUNCTION_TYPES and callback.range[0] <= write.range[0] < callback.range[1]
+            for callback in node.arguments
+        )
+        if holds_write and ctx.bumps_before_calling_back(node.callee.name):
+            return node
+    return None
+
+
+def bumps_before_calling_back(function: Node) -> bool:
+    """`function (ticket, commit) { ...; _bumpMessagesGeneration(); ...; commit(); }`."""
+    params = {param.name for param in function.params if param.type == "Identifier"}
+    bump_at = None
+    for node in walk(function.body, into_functions=False):
+        if node.type == "CallExpression" and node.callee.type == "Identifier":
+            if node.callee.name == BUMP and bump_at is None:
+                bump_at = node.range[0]
+            elif node.callee.name in params and bump_at is not None and node.range[0] > bump_at:
+                return True
+    return False
+
+
+def local_declarations(function: Node, name: str) -> list[Node]:
+    """Declarators, parameters and other bindings named `name` in the function's own scope."""
+    found = [param for param in function.params if name in bound_names(param)]
+    # walk() does not enter nested functions, so their declarations come from the lists.
+    nested_functions = [
+        each for statements in statement_lists(function.body) for each in statements if each.type == "FunctionDeclaration"
+    ]
+    for node in [*walk(function.body, into_functions=False), *nested_functions]:
+        pattern = _declared_pattern(node)
+        if pattern is not None and name in bound_names(pattern):
+            found.append(node)
+    return sorted(found, key=lambda each: each.range[0])
+
+
+def _declared_pattern(node: Node) -> Node | None:
+    """What a declaring node binds: a declarator's target, a catch parameter, a function or class name."""
+    if node.type == "VariableDeclarator":
+        return node.id
+    if node.type == "CatchClause":
+        return node.param
+    if node.type in ("FunctionDeclaration", "ClassDeclaration"):
+        return node.id
+    return None
+
+
+def bound_names(pattern: Node) -> set[str]:
+    """The names a binding pattern (`x`, `{a, b: c}`, `[d, ...e]`, `f = 1`) declares."""
+    if pattern.type == "Identifier":
+        return {pattern.name}
+    if pattern.type == "ObjectPattern":
+        parts = [each.value if each.type == "Property" else each for each in pattern.properties]
+    elif pattern.type == "ArrayPattern":
+        parts = [each for each in pattern.elements if each is not None]
+    elif pattern.type == "AssignmentPattern":
+        parts = [pattern.left]
+    elif pattern.type == "RestElement":
+        parts = [pattern.argument]
+    else:
+        return set()
+    return set().union(*(bound_names(each) for each in parts))
+
+
+def variable_uses(node: Node, name: str) -> list[Node]:
+    """Identifiers under `node` that stand for the variable `name` (not property names)."""
+    not_variables = set()
+    for each in walk(node):
+        if each.type == "MemberExpression" and not each.computed:
+            not_variables.add(id(each.property))
+        elif (
+            each.type in ("Property", "MethodDefinition", "PropertyDefinition")
+            and not each.computed
+            and not getattr(each, "shorthand", False)
+        ):
+            not_variables.add(id(each.key))
+    return [
+        each
+        for each in walk(node)
+        if each.type == "Identifier" and each.name == name and id(each) not in not_variables
+    ]
+
+
+def refuse_shadowed_names(ctx: FixContext, function: Node, names: tuple[str, ...]) -> None:
+    """The module-level names the fix uses in `function` must not be local names there."""
+    for name in names:
+        declared = local_declarations(function, name)
+        if declared:
+            raise Refused(
+                f"{name} is also a local name in the function at line {ctx.line(function)} "
+                f"(line {ctx.line(declared[0])}), so the fix's module-level {name} would not be reached"
+            )
+
+
+def variable_holding(ctx: FixContext, function: Node, value: str, at: Node) -> str | None:
+    """Name of a local declared with the given initial value (compared compactly), in scope at `at`."""
+    for node in walk(function.body, into_functions=False):
+        if (
+            node.type == "VariableDeclarator"
+            and node.init is not None
+            and node.id.type == "Identifier"
+            and ctx.compact(node.init) == value
+            and visible_at(function, node, at)
+        ):
+            return node.id.name
+    return None
+
+
+def response_await(ctx: FixContext) -> Node:
+    """The await of the full-history request in `_ensureAllMessagesLoaded`."""
+    own = [each for each in awaits_in(ctx.ensure_all) if not _inside_wait_loop(ctx, each)]
+    for each in own:
+        argument = each.argument
+        if argument.type == "CallExpression" and ctx.compact(argument.callee) == "api":
+            return each
+    if own:
+        return own[0]
+    raise Refused(f"_ensureAllMessagesLoaded at line {ctx.line(ctx.ensure_all)} never awaits a request")
+
+
+def _inside_wait_loop(ctx: FixContext, node: Node) -> bool:
+    block = wait_block(ctx)
+    return block is not None and block.range[0] <= node.range[0] < block.range[1]
+
+
+def require_free_local(function: Node, name: str, expected_init: str, ctx: FixContext) -> Node | None:
+    """The declarator if `name` is declared as expected, None if free; refuse if taken otherwise."""
+    declared = local_declarations(function, name)
+    for each in declared:
+        if each.type == "VariableDeclarator" and each.init is not None and ctx.compact(each.init) == expected_init:
+            return each
+    if declared:
+        raise Refused(
+            f"{name} is already declared for something else at line {ctx.line(declared[0])}"
+        )
+    return None
+
+
+def visible_at(function: Node, declaration: Node, node: Node) -> bool:
+    """A `let`/`const` holding `declaration` is in scope at `node`, and declared before it."""
+    for statements in statement_lists(function.body):
+        for index, each in enumerate(statements):
+            if not (each.range[0] <= declaration.range[0] and declaration.range[1] <= each.range[1]):
+                continue
+            if each.type != "VariableDeclaration":
+                break  # declared deeper down: look in the inner lists
+            return any(
+                later.range[0] <= node.range[0] and node.range[1] <= later.range[1]
+                for later in statements[index + 1 :]
+            )
+    return False
+
+
