@@ -1,75 +1,93 @@
-"""Run jsfix over every version of static/sessions.js in a hermes-webui checkout's history.
+"""Judge every version of static/sessions.js in a hermes-webui checkout, from every ref.
 
-    python scripts/check_history.py PATH/TO/hermes-webui [--until REV] [--verify]
+    python scripts/check_history.py PATH/TO/hermes-webui [--no-verify] [-j N] [--json FILE]
 
-Each version is planned; a version that needs the fix must give a fixed text
-that passes the pre-write checks (full parse, second pass finds nothing) and,
-with --verify, holds in every race scenario under node. Old versions stand in
-for the forks cut from them. Prints the count per outcome and every problem;
-exits 1 on any. Without a path it says it skipped.
+The versions are the distinct blobs at static/sessions.js reachable from any
+ref (`git rev-list --all --objects`), side branches and tags included, not
+only the first-parent line. Each stands in for the forks cut from it. Every
+version is planned (`check`); unless --no-verify, the race model also runs on
+it and, where jsfix would change it, on jsfix's output, and the two verdicts
+must agree (see jsfix/agreement.py). Prints the count per outcome and every
+disagreement; exits 1 on any. Without a path it says it skipped.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
+import time
 from collections import Counter
-
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import Refused
-from jsfix.process import check_fixed_text
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from functools import partial
+from pathlib import Path
 
 SESSIONS = "static/sessions.js"
 
 
-def versions(checkout: str, until: str) -> list[str]:
-    log = subprocess.run(
-        ["git", "-C", checkout, "log", "--format=%h", until, "--", SESSIONS], capture_output=True, text=True, check=True
-    )
-    return log.stdout.split()
+def history_blobs(checkout: str, path: str = SESSIONS) -> list[str]:
+    """Object names of the distinct blobs stored at `path` in any commit reachable from any ref."""
+    listing = subprocess.run(
+        ["git", "-C", checkout, "rev-list", "--all", "--objects"], capture_output=True, text=True, check=True
+    ).stdout
+    found = {}
+    for line in listing.splitlines():
+        name, _, where = line.partition(" ")
+        if where == path:
+            found.setdefault(name, None)
+    return list(found)
 
 
-def problem_with(text: str, verify: bool) -> tuple[Status | None, str | None]:
-    try:
-        plan = plan_fix(text)
-    except Refused as error:
-        return None, f"refused: {error}"
-    if plan.status is not Status.NEEDS_FIX:
-        return plan.status, None
-    fixed = plan.apply(text)
-    problem = check_fixed_text(fixed)
-    if problem is None and verify:
-        from jsfix.verify import verify_source
+def blob_text(checkout: str, blob: str) -> str:
+    data = subprocess.run(["git", "-C", checkout, "cat-file", "blob", blob], capture_output=True, check=True).stdout
+    return data.decode("utf-8-sig")
 
-        report = verify_source(fixed)
-        if not report.holds:
-            problem = "verify: " + "; ".join(f"{each.name}: {each.violation}" for each in report.violated)
-    return plan.status, problem
+
+def judge_blob(checkout: str, verify: bool, blob: str) -> dict:
+    from jsfix.agreement import judge
+
+    text = blob_text(checkout, blob)
+    judgement = judge(text, **({} if verify else {"run": None}))
+    return {"blob": blob, "bytes": len(text.encode("utf-8")), **asdict(judgement)}
+
+
+def survey(checkout: str, *, verify: bool = True, jobs: int = 2) -> list[dict]:
+    blobs = history_blobs(checkout)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(partial(judge_blob, checkout, verify), blobs, chunksize=4))
+
+
+def summary(rows: list[dict]) -> list[str]:
+    counts = Counter(row["check"] for row in rows)
+    lines = [f"{len(rows)} versions: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.most_common())]
+    verdicts = Counter((row["check"], row["verify"], row["verify_after"]) for row in rows if row["verify"])
+    for (check, before, after), n in sorted(verdicts.items()):
+        lines.append(f"  {n:5} {check}: race model {before}" + (f", after jsfix {after}" if after else ""))
+    problems = [row for row in rows if row["problem"]]
+    lines.append(f"{len(problems)} disagreement(s)")
+    lines += [f"  {row['blob'][:12]}: {row['problem']}" for row in problems]
+    return lines
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("checkout", nargs="?")
-    parser.add_argument("--until", default="HEAD", help="the newest revision to start from")
-    parser.add_argument("--verify", action="store_true", help="also run the fixed text under node")
+    parser.add_argument("--no-verify", action="store_true", help="plan only; do not run the race model")
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--json", metavar="FILE", help="write one row per version to FILE")
     options = parser.parse_args(argv)
     if options.checkout is None:
         print("skipped: give the path of a hermes-webui checkout")
         return 0
-    counts: Counter = Counter()
-    problems = []
-    for commit in versions(options.checkout, options.until):
-        text = subprocess.run(
-            ["git", "-C", options.checkout, "show", f"{commit}:{SESSIONS}"], capture_output=True, text=True, check=True
-        ).stdout
-        status, problem = problem_with(text, options.verify)
-        counts[status.value if status else "refused"] += 1
-        if problem:
-            problems.append(f"{commit}: {problem}")
-    print(f"{sum(counts.values())} versions: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.most_common()))
-    print("\n".join(problems) or "no problems")
-    return 1 if problems else 0
+    started = time.monotonic()
+    rows = survey(options.checkout, verify=not options.no_verify, jobs=options.jobs)
+    print("\n".join(summary(rows)))
+    print(f"({time.monotonic() - started:.0f} s)")
+    if options.json:
+        Path(options.json).write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    return 1 if any(row["problem"] for row in rows) else 0
 
 
 if __name__ == "__main__":

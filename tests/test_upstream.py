@@ -25,3 +25,18 @@ def test_jsfix_reproduces_upstreams_fix_and_passes_its_tests(capsys):
     printed = capsys.readouterr().out
     assert "same syntax tree as fb822239:static/sessions.js: yes" in printed
     assert "12 passed" in printed
+
+
+HISTORY = Path(__file__).resolve().parent.parent / "scripts" / "check_history.py"
+
+
+@pytest.mark.skipif(not CHECKOUT, reason="set JSFIX_HERMES_WEBUI to a hermes-webui checkout")
+def test_check_and_verify_agree_on_every_upstream_version(capsys):
+    """Every blob of static/sessions.js from any ref: no refusal, no disagreement (slow: minutes)."""
+    spec = importlib.util.spec_from_file_location("check_history", HISTORY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.survey(CHECKOUT, verify=True, jobs=os.cpu_count() or 1)
+    print("\n".join(module.summary(rows)))
+    assert [row for row in rows if row["check"] == "refused"] == []
+    assert [(row["blob"], row["problem"]) for row in rows if row["problem"]] == []
