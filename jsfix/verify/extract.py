@@ -1,4 +1,4 @@
-"""Cutting the two racing functions, and what they need, out of a file.
+"""Cutting the two racing functions, and what they need, out of a file and its imports.
 
 The behavioural check runs a file's own `_loadOlderMessages` and
 `_ensureAllMessagesLoaded` under node. Running the whole file would drag in
@@ -13,21 +13,27 @@ only the top-level declarations the two functions reach:
   that only names built-ins, the harness's world (`S`, `api`, timers) and
   other functions kept by the same rule, like a message comparer.
 
-Anything else they name (rendering, scrolling, other modules' globals,
-imports) is left out and becomes a generic stub in the harness, so unknown
-helpers cannot break the run.
+In an ES module, a name it imports is followed into the module that declares
+it (`imports.py`), and the same rule picks what to keep there, so the state a
+sibling module owns runs for real. Anything else the functions name
+(rendering, scrolling, other scripts' globals) becomes a generic stub in the
+harness. When the paging state itself sits behind an import that cannot be
+loaded, the file cannot be modelled: `Unmodelled` says why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
+import json
+from dataclasses import dataclass
+from pathlib import Path
 
 from esprima.nodes import Node
 
-from jsfix.locate import TARGETS, Refused, parse_program
-from jsfix.offsets import Utf16Offsets
+from jsfix.locate import TARGETS
+from jsfix.verify.declarations import Declaration, ExtractError, opens_with_use_strict
+from jsfix.verify.imports import Binding, Module, ModuleLoader, find_local
+
+__all__ = ["STATE_NAMES", "ExtractError", "Extraction", "Unmodelled", "extract"]
 
 # State the harness sets up and inspects: it generates accessors only for the
 # names the file declares, and uses globals for the others.
@@ -53,320 +59,248 @@ _BUILTINS = frozenset(
 # only uses these (and built-ins) can run.
 _WORLD = frozenset({"S", "api", "msgContent"})
 
-_MODULE_STATEMENTS = frozenset(
-    {"ImportDeclaration", "ExportNamedDeclaration", "ExportDefaultDeclaration", "ExportAllDeclaration"}
+# Names whose use through an import that cannot be loaded leaves the race
+# model without its state: the lock, the page index, the generation.
+_STATE_KEYS = frozenset(
+    {key for keys in _STATE_PROPERTIES.values() for key in keys}
+    | {"generation", "bumpGeneration", "messagesGeneration", "_messagesGeneration", "_bumpMessagesGeneration"}
 )
-# Worth trying the module grammar first.
-_FUNCTION_TYPES = frozenset({"FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"})
 
 
-class ExtractError(Exception):
-    """The file cannot be parsed, or the two functions are not top-level declarations."""
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """One top-level declaration statement, as source text without `export`."""
-
-    names: tuple[str, ...]
-    kind: str  # "function", "variable" or "class"
-    start: int
-    end: int
-    source: str
-    state_properties: tuple[str, ...]  # keys of an object literal it initializes a variable with
-    node: Node = field(repr=False, compare=False)
-
-    # Walking a declaration's syntax is most of the work on a large file, and
-    # only the declarations the targets reach need it.
-    @cached_property
-    def _usage(self) -> tuple[frozenset[str], frozenset[str]]:
-        used, bound, probed = _names_in(self.node)
-        return frozenset(used - bound - set(self.names)), frozenset(probed)
-
-    @property
-    def references(self) -> frozenset[str]:
-        """Names it uses that it does not bind itself."""
-        return self._usage[0]
-
-    @property
-    def probed(self) -> frozenset[str]:
-        """Names it tests with `typeof`."""
-        return self._usage[1]
+class Unmodelled(ExtractError):
+    """What the two functions depend on cannot be loaded, so the race model cannot run them."""
 
 
 @dataclass(frozen=True)
 class Extraction:
     """What the harness needs to run the two functions of one file."""
 
-    source: str  # the kept declarations, in file order, joined by newlines
-    declared: tuple[str, ...]  # every top-level name the kept source binds
+    source: str  # the kept declarations of the file, in file order, joined by newlines
+    declared: tuple[str, ...]  # every top-level name the kept source binds (imports included)
     state: tuple[str, ...]  # the STATE_NAMES among `declared`
     # How the harness reads and assigns each of STATE_NAMES the file keeps:
     # the name itself, or a property of a state object.
     state_access: tuple[tuple[str, str], ...]
-    free: tuple[str, ...]  # names the kept source uses but does not declare
+    free: tuple[str, ...]  # names the kept sources use but do not declare or import
     optional: tuple[str, ...]  # free names only ever probed with `typeof`
     module: bool  # parsed as an ES module
     strict: bool  # a module, or a script that opens with "use strict"
     kept: tuple[str, ...]  # first name of each kept declaration, for reports
+    # The other modules to link, as (id, source); `source` imports them by id.
+    # Empty for a script, and for a module whose imports all became stubs.
+    modules: tuple[tuple[str, str], ...] = ()
+    entry: str = "<entry>"  # the file's own id among the modules
 
 
-def extract(text: str) -> Extraction:
-    """The two target functions and the top-level declarations they reach.
+def extract(text: str, *, path: Path | None = None, root: Path | None = None) -> Extraction:
+    """The two target functions and the declarations they reach, in this file and its imports.
 
-    `text` is the file's text with any byte-order mark removed.
+    `text` is the file's text with any byte-order mark removed; `path` is
+    where it lives, and `root` the checkout that relative imports must stay in.
     """
-    program, module = _parse(text)
-    index = Utf16Offsets(text)
-    declarations = list(_top_level_declarations(program, text, index))
-    by_name: dict[str, list[Declaration]] = {}
-    for declaration in declarations:
-        for name in declaration.names:
-            by_name.setdefault(name, []).append(declaration)
-    missing = [name for name in TARGETS if name not in by_name]
+    loader = ModuleLoader(root)
+    entry = loader.entry(text, path)
+    missing = [name for name in TARGETS if not entry.declarations_of(name)]
     if missing:
         raise ExtractError(f"no top-level declaration of {' or '.join(missing)}")
-
-    kept = _reachable(by_name)
-    kept_in_order = [d for d in declarations if id(d) in kept]
-    declared = sorted({name for d in kept_in_order for name in d.names})
-    used = set().union(*(d.references for d in kept_in_order))
-    free = used - set(declared)
-    state = tuple(name for name in STATE_NAMES if name in declared)
-    return Extraction(
-        source="\n".join(d.source for d in kept_in_order),
-        declared=tuple(declared),
-        state=state,
-        state_access=tuple((name, name) for name in state) + _object_state(kept_in_order, state),
-        free=tuple(sorted(free)),
-        optional=tuple(sorted(free & set().union(*(d.probed for d in kept_in_order)))),
-        module=module,
-        strict=module or _opens_with_use_strict(program),
-        kept=tuple(d.names[0] for d in kept_in_order),
-    )
+    reach = _Reach(loader, entry)
+    reach.refuse_unloadable_state()
+    return _extraction(entry, reach)
 
 
-def _parse(text: str) -> tuple[Node, bool]:
-    """The syntax tree, and whether the file is an ES module (it imports or exports)."""
-    try:
-        program, _ = parse_program(text)
-    except (Refused, RecursionError) as error:
-        raise ExtractError(f"esprima cannot parse the file: {error}") from None
-    return program, any(statement.type in _MODULE_STATEMENTS for statement in program.body)
+class _Reach:
+    """The declarations to keep in every module, following names from the two targets."""
 
+    def __init__(self, loader: ModuleLoader, entry: Module) -> None:
+        self.loader = loader
+        self.entry = entry
+        self.kept: dict[tuple[str, int], tuple[Module, Declaration]] = {}
+        self.links: dict[str, dict[str, Binding]] = {}  # module id -> local name -> binding elsewhere
+        self.unloadable: list[tuple[Module, Declaration, str, str]] = []  # (module, user, name, why)
+        targets = [(entry, d) for name in TARGETS for d in entry.declarations_of(name)]
+        self.shared_state = {
+            (binding.module.id, binding.name)
+            for module, target in targets
+            for name in target.references
+            for binding in self.bindings(module, name)
+            if binding.declaration.kind == "variable"
+        }
+        self._worth: dict[tuple[str, int], bool] = {}
+        queue = list(targets)
+        while queue:
+            module, declaration = queue.pop()
+            if self.keep(module, declaration):
+                queue.extend(self.follow(module, declaration))
 
-def _opens_with_use_strict(program: Node) -> bool:
-    for statement in program.body:
-        directive = getattr(statement, "directive", None)
-        if directive is None:
+    def bindings(self, module: Module, name: str) -> list[Binding]:
+        own = module.declarations_of(name)
+        if own:
+            return [Binding(module, each, name) for each in own]
+        found = find_local(self.loader, module, name) if name in module.imports else None
+        return [found] if isinstance(found, Binding) else []
+
+    def keep(self, module: Module, declaration: Declaration) -> bool:
+        key = (module.id, id(declaration))
+        if key in self.kept:
             return False
-        if directive == "use strict":
-            return True
-    return False
+        self.kept[key] = (module, declaration)
+        return True
 
-
-def _top_level_declarations(program: Node, text: str, index: Utf16Offsets) -> Iterator[Declaration]:
-    for statement in program.body:
-        node = statement
-        if statement.type in ("ExportNamedDeclaration", "ExportDefaultDeclaration"):
-            node = statement.declaration
-            if node is None or node.type not in (
-                "FunctionDeclaration",
-                "VariableDeclaration",
-                "ClassDeclaration",
-            ):
-                continue
-        if node.type == "FunctionDeclaration" and node.id is not None:
-            names, kind = (node.id.name,), "function"
-        elif node.type == "ClassDeclaration" and node.id is not None:
-            names, kind = (node.id.name,), "class"
-        elif node.type == "VariableDeclaration":
-            names = tuple(name for d in node.declarations for name in _pattern_names(d.id))
-            kind = "variable"
-            if (
-                len(node.declarations) == 1
-                and node.declarations[0].init is not None
-                and node.declarations[0].init.type in ("FunctionExpression", "ArrowFunctionExpression")
-            ):
-                kind = "function"
-        else:
-            continue
-        start, end = index.to_index(node.range[0]), index.to_index(node.range[1])
-        source = text[start:end]
-        if node.type == "VariableDeclaration" and not source.rstrip().endswith(";"):
-            # Joined with other declarations, a missing semicolon could let
-            # the next line continue this statement.
-            source += ";"
-        yield Declaration(
-            names=names,
-            kind=kind,
-            start=start,
-            end=end,
-            source=source,
-            state_properties=_object_keys(node),
-            node=node,
-        )
-
-
-def _object_state(kept: list[Declaration], declared_state: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """Accessors for the state names a state object holds instead of variables."""
-    access: list[tuple[str, str]] = []
-    for name in STATE_NAMES:
-        if name in declared_state:
-            continue
-        for declaration in kept:
-            key = next((k for k in _STATE_PROPERTIES[name] if k in declaration.state_properties), None)
-            if declaration.kind == "variable" and len(declaration.names) == 1 and key:
-                access.append((name, f"{declaration.names[0]}.{key}"))
-                break
-    return tuple(access)
-
-
-def _object_keys(node: Node) -> tuple[str, ...]:
-    if node.type != "VariableDeclaration" or len(node.declarations) != 1:
-        return ()
-    init = node.declarations[0].init
-    if init is None or init.type != "ObjectExpression":
-        return ()
-    return tuple(
-        prop.key.name if prop.key.type == "Identifier" else str(prop.key.value)
-        for prop in init.properties
-        if prop.type == "Property" and not prop.computed and prop.key.type in ("Identifier", "Literal")
-    )
-
-
-def _reachable(by_name: dict[str, list[Declaration]]) -> set[int]:
-    """ids of the declarations to keep, following names from the targets."""
-    targets = [d for name in TARGETS for d in by_name[name]]
-    shared_state = {
-        name
-        for target in targets
-        for name in target.references
-        if any(d.kind == "variable" for d in by_name.get(name, ()))
-    }
-    worth = _WorthRunning(by_name, shared_state)
-    kept: dict[int, Declaration] = {}
-    queue = list(targets)
-    while queue:
-        declaration = queue.pop()
-        if id(declaration) in kept:
-            continue
-        kept[id(declaration)] = declaration
+    def follow(self, module: Module, declaration: Declaration) -> list[tuple[Module, Declaration]]:
+        found = []
         for name in sorted(declaration.references):
-            queue.extend(d for d in by_name.get(name, ()) if id(d) not in kept and worth(d))
-    return set(kept)
+            if name in module.imports and not module.declarations_of(name):
+                binding = find_local(self.loader, module, name)
+                if isinstance(binding, str):
+                    self.unloadable.append((module, declaration, name, binding))
+                    continue
+                if self.worth(binding.module, binding.declaration):
+                    self.links.setdefault(module.id, {})[name] = binding
+                    found.append((binding.module, binding.declaration))
+                continue
+            found += [(module, each) for each in module.declarations_of(name) if self.worth(module, each)]
+        return found
 
+    def worth(self, module: Module, declaration: Declaration) -> bool:
+        """Variables and classes always run; a function when it touches the shared state or is self-contained."""
+        key = (module.id, id(declaration))
+        if key not in self._worth:
+            self._worth[key] = True  # assumed while deciding, so mutually recursive helpers can pass
+            self._worth[key] = self._decide(module, declaration)
+        return self._worth[key]
 
-class _WorthRunning:
-    """Whether running a declaration under the harness beats stubbing it.
-
-    Variables and classes always run: they are the state. A function runs
-    when it touches the state the targets share, or when everything it names
-    runs too or is a built-in or part of the harness's world.
-    """
-
-    def __init__(self, by_name: dict[str, list[Declaration]], shared_state: set[str]) -> None:
-        self._by_name = by_name
-        self._shared_state = shared_state
-        self._verdicts: dict[int, bool] = {}
-
-    def __call__(self, declaration: Declaration) -> bool:
-        key = id(declaration)
-        if key not in self._verdicts:
-            # Assume yes while deciding, so mutually recursive helpers can pass.
-            self._verdicts[key] = True
-            self._verdicts[key] = self._decide(declaration)
-        return self._verdicts[key]
-
-    def _decide(self, declaration: Declaration) -> bool:
-        if declaration.kind != "function" or declaration.references & self._shared_state:
+    def _decide(self, module: Module, declaration: Declaration) -> bool:
+        if declaration.kind != "function":
+            return True
+        names = [(name, self.bindings(module, name)) for name in declaration.references]
+        if any((b.module.id, b.name) in self.shared_state for _, found in names for b in found):
             return True
         return all(
             name in _BUILTINS
             or name in _WORLD
             or name in declaration.probed
-            or any(self(d) for d in self._by_name.get(name, ()))
-            for name in declaration.references
+            or any(self.worth(b.module, b.declaration) for b in found)
+            for name, found in names
         )
 
+    def refuse_unloadable_state(self) -> None:
+        for module, user, name, why in self.unloadable:
+            if name in STATE_NAMES or name in _STATE_KEYS or _reads_state_through(user.node, name):
+                raise Unmodelled(
+                    f"{user.names[0]} in {module.id} reaches the paging state through '{name}', "
+                    f"and {why}"
+                )
 
-# --- names a piece of syntax uses and binds ---------------------------------
+    def in_module(self, module: Module) -> list[Declaration]:
+        chosen = {id(d) for (mid, _), (_, d) in self.kept.items() if mid == module.id}
+        return [d for d in module.declarations if id(d) in chosen]
+
+    def modules(self) -> list[Module]:
+        seen: dict[str, Module] = {}
+        for module, _ in self.kept.values():
+            seen.setdefault(module.id, module)
+        return [seen[key] for key in sorted(seen)]
 
 
-def _children(node: Node) -> Iterator[tuple[str, Node]]:
-    for key, value in vars(node).items():
-        if key.startswith("_") or key == "range":
-            continue
-        if isinstance(value, Node):
-            yield key, value
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, Node):
-                    yield key, item
-
-
-def _names_in(node: Node) -> tuple[set[str], set[str], set[str]]:
-    """Names used (not as property keys or labels), bound, and probed with `typeof`.
-
-    Scopes are flattened: a name bound anywhere inside (a parameter, a local,
-    a catch clause) counts as bound for the whole declaration. That can only
-    hide a top-level name that is also shadowed somewhere inside, which errs
-    on the side of stubbing it.
-    """
-    used: set[str] = set()
-    bound: set[str] = set()
-    probed: set[str] = set()
+def _reads_state_through(node: Node, name: str) -> bool:
+    """`name.loadingOlder`, `name.generation`...: the declaration reads paging state off `name`."""
     stack = [node]
     while stack:
         current = stack.pop()
-        kind = current.type
-        if kind == "Identifier":
-            used.add(current.name)
-            continue
-        if kind == "VariableDeclarator":
-            bound.update(_pattern_names(current.id))
-        elif kind in _FUNCTION_TYPES:
-            if current.id is not None:
-                bound.add(current.id.name)
-            for param in current.params:
-                bound.update(_pattern_names(param))
-        elif kind in ("ClassDeclaration", "ClassExpression") and current.id is not None:
-            bound.add(current.id.name)
-        elif kind == "CatchClause" and current.param is not None:
-            bound.update(_pattern_names(current.param))
-        elif kind == "UnaryExpression" and current.operator == "typeof" and current.argument.type == "Identifier":
-            probed.add(current.argument.name)
-        elif kind == "MetaProperty":
-            continue
-        for key, child in _children(current):
-            if key == "label":
-                continue
-            if key == "property" and kind == "MemberExpression" and not current.computed:
-                continue
-            if key == "key" and not getattr(current, "computed", False) and kind in (
-                "Property",
-                "MethodDefinition",
-                "PropertyDefinition",
-                "FieldDefinition",
-            ):
-                continue
-            stack.append(child)
-    return used, bound, probed
+        if (
+            current.type == "MemberExpression"
+            and not current.computed
+            and current.object.type == "Identifier"
+            and current.object.name == name
+            and current.property.name in _STATE_KEYS
+        ):
+            return True
+        for value in vars(current).values():
+            if isinstance(value, Node):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, Node))
+    return False
 
 
-def _pattern_names(pattern: Node | None) -> Iterable[str]:
-    if pattern is None:
-        return
-    kind = pattern.type
-    if kind == "Identifier":
-        yield pattern.name
-    elif kind == "ObjectPattern":
-        for prop in pattern.properties:
-            yield from _pattern_names(prop.argument if prop.type == "RestElement" else prop.value)
-    elif kind == "ArrayPattern":
-        for element in pattern.elements:
-            yield from _pattern_names(element)
-    elif kind == "AssignmentPattern":
-        yield from _pattern_names(pattern.left)
-    elif kind == "RestElement":
-        yield from _pattern_names(pattern.argument)
+def _extraction(entry: Module, reach: _Reach) -> Extraction:
+    kept = reach.in_module(entry)
+    others = [module for module in reach.modules() if module.id != entry.id]
+    exported = _requested_exports(reach)
+    sources = {module.id: _module_source(module, reach, exported) for module in others}
+    own = sorted({name for d in kept for name in d.names})
+    imported = sorted(reach.links.get(entry.id, {}))
+    declared = sorted({*own, *imported})
+    every = [d for module in reach.modules() for d in reach.in_module(module)]
+    used = set().union(*(d.references for d in every))
+    bound = set(declared) | {name for module in others for d in reach.in_module(module) for name in d.names}
+    bound |= {name for module in others for name in reach.links.get(module.id, {})}
+    free = used - bound
+    state = tuple(name for name in STATE_NAMES if name in own)
+    entry_source = "\n".join(d.source for d in kept)
+    if others:
+        entry_source = _with_links(entry_source, entry, reach, exported)
+    return Extraction(
+        source=entry_source,
+        declared=tuple(declared),
+        state=state,
+        state_access=tuple((name, name) for name in state) + _object_state(entry, reach, state),
+        free=tuple(sorted(free)),
+        optional=tuple(sorted(free & set().union(*(d.probed for d in every)))),
+        module=entry.is_module,
+        strict=entry.is_module or opens_with_use_strict(entry.program),
+        kept=tuple(d.names[0] for d in kept),
+        modules=tuple((module.id, sources[module.id]) for module in others),
+        entry=entry.id,
+    )
+
+
+def _requested_exports(reach: _Reach) -> dict[str, set[str]]:
+    """Module id -> the local names other modules import from it."""
+    wanted: dict[str, set[str]] = {}
+    for links in reach.links.values():
+        for binding in links.values():
+            wanted.setdefault(binding.module.id, set()).add(binding.name)
+    return wanted
+
+
+def _module_source(module: Module, reach: _Reach, exported: dict[str, set[str]]) -> str:
+    body = "\n".join(d.source for d in reach.in_module(module))
+    return _with_links(body, module, reach, exported)
+
+
+def _with_links(body: str, module: Module, reach: _Reach, exported: dict[str, set[str]]) -> str:
+    """The kept code with its imports first (by module id) and its requested exports last."""
+    lines = [
+        f"import {{ {binding.name} as {local} }} from {_quoted(binding.module.id)};"
+        for local, binding in sorted(reach.links.get(module.id, {}).items())
+    ]
+    lines.append(body)
+    names = sorted(exported.get(module.id, ()))
+    if names:
+        lines.append(f"export {{ {', '.join(names)} }};")
+    return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:  # a JavaScript string literal
+    return json.dumps(text)
+
+
+def _object_state(entry: Module, reach: _Reach, declared_state: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Accessors for the state names a state object holds instead of variables.
+
+    The object may be the file's own or one it imports (`transcriptWindowState`
+    from a sibling module): either way its name is in scope in the file.
+    """
+    holders = [(d.names[0], d) for d in reach.in_module(entry) if d.kind == "variable" and len(d.names) == 1]
+    holders += [(local, b.declaration) for local, b in sorted(reach.links.get(entry.id, {}).items())]
+    access: list[tuple[str, str]] = []
+    for name in STATE_NAMES:
+        if name in declared_state:
+            continue
+        for local, declaration in holders:
+            key = next((k for k in _STATE_PROPERTIES[name] if k in declaration.state_properties), None)
+            if declaration.kind == "variable" and len(declaration.names) == 1 and key:
+                access.append((name, f"{local}.{key}"))
+                break
+    return tuple(access)
