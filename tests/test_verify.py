@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -326,14 +327,14 @@ def test_wait_helper_without_a_page_guard_lets_an_old_prefetch_release_the_lock(
     report = verify_source(bare)
     assert violated(report) == {"stale-prefetch-after-switch": "15 duplicate rows"}
     assert by_name(report)["stale-prefetch-after-switch"].schedule == (
-        "prefetch request sent",
+        "first prefetch request sent",
         "switch to session B starts",
         "session B loaded (last 30 of 45 messages)",
         "Start-jump request sent (session B)",
-        "prefetch response",
-        "prefetch request sent (session B)",
+        "first prefetch response",
+        "second prefetch request sent (session B)",
         "Start-jump (session B) response",
-        "prefetch (session B) response: 15 duplicate rows",
+        "second prefetch (session B) response: 15 duplicate rows",
     )
 
 
@@ -765,3 +766,130 @@ def test_harness_verifies_a_file_by_path_like_jsfix(tmp_path: Path):
     assert [s["violation"] for s in by_path["scenarios"] if s["name"] == "prefetch-then-start-jump"] == [
         "30 duplicate rows"
     ]
+
+
+# --- requests are known by the call that sent them ------------------------------
+
+# A full load that pages back to the start in a loop, `msg_before` and all,
+# instead of asking for the whole history at once: its requests look like a
+# prefetch's, but they are the Start-jump's.
+PAGING_FULL_LOAD = replace_once(
+    FIXED_FULL_LOAD,
+    """\
+    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`);
+    if (!data || !data.session) return;
+    if (!S.session || S.session.session_id !== sid) return;
+    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+    const msgs = (data.session.messages || []).filter(m => m && m.role);
+""",
+    """\
+    let msgs = S.messages.slice();
+    let before = _oldestIdx;
+    while (before > 0) {
+      const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1&msg_before=${before}&msg_limit=300`);
+      if (!data || !data.session) return;
+      if (!S.session || S.session.session_id !== sid) return;
+      if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+      const page = (data.session.messages || []).filter(m => m && m.role);
+      if (!page.length) break;
+      msgs = [...page, ...msgs];
+      before = data.session._messages_truncated ? data.session._messages_offset : 0;
+    }
+""",
+)
+PAGING = STATE + GENERATION + PREFETCH + PAGING_FULL_LOAD
+
+
+def schedules_of(text: str, scenario: str) -> list[list[str]]:
+    answer = run_job({**build_job(text, scenarios=[scenario]), "traces": True})
+    return answer["scenarios"][0]["traces"]
+
+
+@needs_node
+def test_a_full_load_that_pages_with_msg_before_is_still_the_start_jump():
+    assert violated(verify_source(PAGING)) == {}
+    # The injected failure lands on the Start-jump's own paging request ...
+    assert schedules_of(PAGING, "start-jump-fails") == [
+        [
+            "Start-jump request sent",
+            "Start-jump request fails",
+            "prefetch request sent",
+            "prefetch response",
+        ]
+    ]
+    # ... and a failing prefetch leaves the Start-jump's requests alone.
+    assert schedules_of(PAGING, "prefetch-fails-during-start-jump")[0] == [
+        "prefetch request sent",
+        "Start-jump called, no request yet",
+        "prefetch request fails",
+        "16 ms timer fires, Start-jump request sent",
+        "Start-jump response",
+    ]
+
+
+@needs_node
+def test_a_paging_full_load_that_keeps_the_lock_on_failure_is_caught():
+    leaky = STATE + GENERATION + PREFETCH + replace_once(
+        replace_once(PAGING_FULL_LOAD, "  try {\n", "  {\n"),
+        "  } finally {\n    _loadingOlder = false;\n  }\n",
+        "    _loadingOlder = false;\n  }\n",
+    )
+    assert violated(verify_source(leaky)) == {
+        "start-jump-fails": "lock still held: _loadingOlder is true after everything settled",
+    }
+
+
+@needs_node
+def test_a_request_sent_from_a_timer_belongs_to_the_call_that_set_the_timer():
+    # The full load sends its request from a timer callback: the timer
+    # carries the caller from where it was set to where it fires.
+    deferred = replace_once(
+        FIXED,
+        "    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`);\n",
+        "    const data = await new Promise((resolve, reject) => setTimeout(() => "
+        "api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`).then(resolve, reject), 0));\n",
+    )
+    assert schedules_of(deferred, "start-jump-fails") == [
+        [
+            "Start-jump called, no request yet",
+            "0 ms timer fires, Start-jump request sent",
+            "Start-jump request fails",
+            "prefetch request sent",
+            "prefetch response",
+        ]
+    ]
+    assert violated(verify_source(deferred)) == {}
+
+
+@needs_node
+def test_two_calls_of_the_same_kind_are_told_apart_by_rank():
+    (schedule, *_) = schedules_of(FIXED, "two-start-jumps")
+    assert schedule == [
+        "first Start-jump request sent",
+        "first Start-jump response",
+        "second Start-jump called, returns without a request",
+    ]
+
+
+MIRROR = Path("/work/.mirror/nesquena+hermes-webui/repo")
+
+
+def upstream_file(revision: str) -> str | None:
+    """static/sessions.js at an upstream revision, from a local mirror when there is one."""
+    if not MIRROR.is_dir() or shutil.which("git") is None:
+        return None
+    shown = subprocess.run(
+        ["git", "-C", str(MIRROR), "show", f"{revision}:static/sessions.js"],
+        capture_output=True, check=False,
+    )
+    return shown.stdout.decode("utf-8-sig") if shown.returncode == 0 else None
+
+
+@needs_node
+def test_upstream_full_load_that_pages_back_in_a_loop_holds():
+    # 23c2e1bd8 ("bound large session loading") pages its full load back
+    # with msg_before/msg_limit=300: those are the Start-jump's requests.
+    text = upstream_file("23c2e1bd8")
+    if text is None:
+        pytest.skip("no upstream mirror here")
+    assert violated(verify_source(text)) == {}

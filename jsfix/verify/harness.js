@@ -64,8 +64,10 @@
 // loaded (_oldestIdx 60, _messagesTruncated true); session B has 45, and a
 // switch loads its last 30. A fake `api()` answers the URLs the functions
 // build (`msg_before`+`msg_limit` pages, `msg_limit` tails, the full history)
-// with promises only the scheduler settles. Timers are fake; the scheduler
-// fires them in deadline order. A session switch does what loadSession()
+// with promises only the scheduler settles; each request is known by the
+// call that sent it (a prefetch, a Start-jump), whatever its URL, and that
+// is what failures are injected into and what schedules name. Timers are
+// fake; the scheduler fires them in deadline order. A session switch does what loadSession()
 // does: it starts by setting _loadingSessionId, emptying the transcript,
 // resetting _messagesTruncated and _oldestIdx and force-releasing
 // _loadingOlder, and completes later by installing session B and its tail.
@@ -73,6 +75,14 @@
 'use strict';
 
 const vm = require('vm');
+const { AsyncLocalStorage } = require('async_hooks');
+
+// The call (a prefetch, a Start-jump) whose code is running right now. Every
+// call runs inside `caller.run(call, ...)`; promises carry the store across
+// awaits (also those made by the vm context's own Promise), and the fake
+// timers carry it from where a timer is set to where it fires. So a request
+// is known by who sent it, never guessed from its URL.
+const caller = new AsyncLocalStorage();
 
 const HISTORY = { A: 90, B: 45 };
 const TAIL = 30;
@@ -90,7 +100,9 @@ const PASSED_THROUGH = new Set([
   'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'structuredClone', 'AbortController', 'atob', 'btoa',
 ]);
 
-// Calls the scenarios make. `label` is how schedules name the caller.
+// Calls the scenarios make. `label` is how schedules name the caller; when a
+// scenario makes a call more than once, each is named by its rank ("second
+// prefetch").
 const CALLS = {
   loadOlder: { fn: '_loadOlderMessages', label: 'prefetch' },
   ensureAll: { fn: '_ensureAllMessagesLoaded', label: 'Start-jump' },
@@ -100,7 +112,8 @@ const CALLS = {
 // first await), calls the scheduler may make at any point of the schedule
 // ("anytime": also while the first ones are in flight; `afterSwitch` ones
 // only once session B is loaded), calls made once everything has settled
-// ("later"), which requests fail, and what must hold at the end on top of
+// ("later"), whose requests fail (every request a call of that kind sends),
+// and what must hold at the end on top of
 // the invariants every scenario checks. A call is "loadOlder", "ensureAll"
 // or "switch".
 const SCENARIOS = [
@@ -144,14 +157,14 @@ const SCENARIOS = [
     title: 'Start-jump request fails, then a prefetch',
     start: ['ensureAll'],
     later: ['loadOlder'],
-    fail: ['full'],
+    fail: ['ensureAll'],
     expect: { laterRequest: true },
   },
   {
     name: 'prefetch-fails-during-start-jump',
     title: 'prefetch request fails while Start-jump waits',
     start: ['loadOlder', 'ensureAll'],
-    fail: ['page'],
+    fail: ['loadOlder'],
     expect: { full: true },
   },
   {
@@ -304,7 +317,6 @@ class World {
     this.anytimeDone = new Array((scenario.anytime || []).length).fill(false);
     this.laterDone = new Array((scenario.later || []).length).fill(false);
     this.switchState = 'none'; // none -> started -> done
-    this.laterRequestFrom = null;
 
     const sandbox = {};
     const context = vm.createContext(sandbox);
@@ -393,9 +405,12 @@ class World {
     const before = q.has('msg_before') ? Number(q.get('msg_before')) : null;
     const limit = q.has('msg_limit') ? Number(q.get('msg_limit')) : null;
     const wantsMessages = q.get('messages') !== '0';
+    // How the server reads the URL decides only what it answers; who asked
+    // is the call running now.
     let kind = 'full';
     if (!wantsMessages) kind = 'meta';
     else if (before !== null || limit !== null) kind = 'page';
+    const call = caller.getStore() || null;
     const request = {
       id: this.requests.length,
       sid,
@@ -403,13 +418,15 @@ class World {
       before,
       limit,
       status: 'pending',
-      label: kind === 'page' ? 'prefetch' : kind === 'full' ? 'Start-jump' : 'session load',
+      call,
+      label: call ? call.label : 'page',
     };
     request.promise = new this.Promise((resolve, reject) => {
       request.resolve = resolve;
       request.reject = reject;
     });
     this.requests.push(request);
+    if (call) call.requests.push(request);
     return request.promise;
   }
 
@@ -426,7 +443,7 @@ class World {
   }
 
   settle(request) {
-    const failing = (this.scenario.fail || []).includes(request.kind);
+    const failing = request.call !== null && (this.scenario.fail || []).includes(request.call.what);
     request.status = failing ? 'failed' : 'answered';
     if (failing) request.reject(new this.Error(INJECTED_FAILURE));
     else request.resolve(this.answer(request));
@@ -438,7 +455,8 @@ class World {
   addTimer(kind, fn, delay, args) {
     if (typeof fn !== 'function') return 0;
     const ms = Math.max(0, Number(delay) || 0);
-    const t = { id: this.nextTimerId++, kind, fn, args, ms, due: this.clock + ms };
+    // The timer fires on behalf of whoever set it.
+    const t = { id: this.nextTimerId++, kind, fn, args, ms, due: this.clock + ms, store: caller.getStore() };
     this.timers.push(t);
     return t.id;
   }
@@ -450,17 +468,20 @@ class World {
 
   // ---- calls
 
-  call(what) {
+  // Start a call of the file's code; `later` marks one made once all else settled.
+  call(what, later = false) {
     const spec = CALLS[what];
-    const call = { what, fn: spec.fn, label: spec.label, status: 'pending', error: null };
+    const rank = this.calls.filter(c => c.what === what).length;
+    const label = callsOfKind(this.scenario, what) > 1 ? `${RANKS[rank] || `#${rank + 1}`} ${spec.label}` : spec.label;
+    const call = { what, fn: spec.fn, label, later, status: 'pending', error: null, requests: [] };
     this.calls.push(call);
     let promise;
     try {
-      promise = this.program[what]();
+      promise = caller.run(call, () => this.program[what]());
     } catch (error) {
       call.status = 'threw';
       call.error = error;
-      return;
+      return call;
     }
     Promise.resolve(promise).then(
       () => {
@@ -471,6 +492,7 @@ class World {
         call.error = error;
       },
     );
+    return call;
   }
 
   // A snapshot of everything that can influence what happens next, except
@@ -495,6 +517,14 @@ class World {
       this.switchState,
     ]);
   }
+}
+
+const RANKS = ['first', 'second', 'third', 'fourth'];
+
+// How many times a scenario calls `what`, over all its phases.
+function callsOfKind(scenario, what) {
+  const entries = [...(scenario.start || []), ...(scenario.anytime || []), ...(scenario.later || [])];
+  return entries.filter(entry => (typeof entry === 'string' ? entry : entry.call) === what).length;
 }
 
 function safe(fn) {
@@ -586,7 +616,8 @@ function finalProblem(world) {
     if (safe(() => get._messagesTruncated()) === true) return '_messagesTruncated is still true after the full load';
   }
   if (expect.laterRequest) {
-    const sent = world.laterRequestFrom !== null && world.requests.slice(world.laterRequestFrom).some(r => r.kind === 'page');
+    const later = world.calls.filter(c => c.later);
+    const sent = later.length > 0 && later.every(c => c.requests.length > 0);
     if (!sent) return 'lock leaked: a prefetch started after everything settled sent no request';
   }
   return null;
@@ -626,7 +657,7 @@ function callsSettledSince(world, statuses) {
     .map(c => `${c.label} ${c.status === 'resolved' ? 'returns' : 'fails'}`);
 }
 
-async function perform(world, what) {
+async function perform(world, what, later = false) {
   const before = world.requests.length;
   if (what === 'switch') {
     const set = world.program.set;
@@ -640,12 +671,11 @@ async function perform(world, what) {
     await flush();
     return 'switch to session B starts';
   }
-  world.call(what);
+  const call = world.call(what, later);
   await flush();
   const sent = requestsSentSince(world, before);
   if (sent.length) return sent.join(', ');
-  const call = world.calls[world.calls.length - 1];
-  const label = CALLS[what].label;
+  const label = call.label;
   return call.status === 'pending' ? `${label} called, no request yet` : `${label} called, returns without a request`;
 }
 
@@ -676,9 +706,9 @@ async function apply(world, key, onlyChoice) {
     const index = Number(arg);
     const list = kind === 'anytime' ? world.scenario.anytime : world.scenario.later;
     (kind === 'anytime' ? world.anytimeDone : world.laterDone)[index] = true;
-    if (kind === 'later') world.laterRequestFrom = world.requests.length;
     const entry = list[index];
-    return { text: await perform(world, typeof entry === 'string' ? entry : entry.call), stutter: false };
+    const text = await perform(world, typeof entry === 'string' ? entry : entry.call, kind === 'later');
+    return { text, stutter: false };
   }
   // 'timer': time passes. Fire timers in deadline order until one changes
   // something; a polling loop that keeps re-arming itself is fired again and
@@ -698,7 +728,7 @@ async function apply(world, key, onlyChoice) {
     else world.timers = world.timers.filter(x => x !== t);
     count++;
     try {
-      t.fn(...t.args);
+      caller.run(t.store, () => t.fn(...t.args));
     } catch (error) {
       world.errors.push(describeError(error));
     }
