@@ -24,11 +24,11 @@ from typer.testing import CliRunner
 
 from jsfix import __version__
 from jsfix.cli import app
-from jsfix.outcomes import EXIT_PROBLEM
 from jsfix.fix import plan_fix
 from jsfix.jsast import walk
 from jsfix.locate import locate_targets, parse_program, top_level_declarations
 from jsfix.offsets import Utf16Offsets
+from jsfix.outcomes import EXIT_PROBLEM
 from jsfix.rules import RULES
 from jsfix.source import decode_source
 from jsfix.testgen import (
@@ -736,3 +736,56 @@ def test_the_command_line_defaults_are_the_librarys():
     command = typer.main.get_command(app).commands["gen-tests"]
     defaults = {param.name: param.default for param in command.params}
     assert (defaults["js"], defaults["out"]) == (DEFAULT_JS, DEFAULT_OUT)
+
+
+# --- the verdicts the behavioural tests read --------------------------------------------
+
+
+def behavioural_namespace(fork: Path, results: dict) -> dict:
+    """The generated module's namespace, with the harness's answer replaced by `results`."""
+    text = fixed_text(MUST_FIX[0])
+    (fork / "static").mkdir(parents=True, exist_ok=True)
+    (fork / DEFAULT_JS).write_text(text, encoding="utf-8")
+    module = generate_suite(text).files[0].text
+    namespace = {"__file__": str(fork / DEFAULT_OUT), "__name__": "generated_suite"}
+    exec(compile(module, DEFAULT_OUT, "exec"), namespace)  # noqa: S102 -- our own generated module
+    namespace["_race_results"] = lambda: results
+    return namespace
+
+
+def scenario_answer(**fields) -> dict:
+    return {
+        "title": "two Start-jumps at once", "verdict": "holds", "schedules": 3, "stopped": None,
+        "violation": None, "schedule": [], **fields,
+    }
+
+
+def test_an_incomplete_scenario_fails_its_test_saying_how_far_it_got(tmp_path: Path):
+    answer = scenario_answer(
+        verdict="incomplete", schedules=20000, stopped="it reached the cap of 20000 schedules"
+    )
+    namespace = behavioural_namespace(tmp_path, {"two-start-jumps": answer})
+    with pytest.raises(AssertionError) as raised:
+        namespace["test_two_start_jumps_load_the_history_once"]()
+    assert str(raised.value).startswith(
+        "two Start-jumps at once: incomplete: the harness explored 20000 schedules, "
+        "then stopped (it reached the cap of 20000 schedules) before it tried every one"
+    )
+
+
+def test_a_violated_scenario_fails_its_test_with_the_schedule_and_a_holding_one_passes(
+    tmp_path: Path,
+):
+    broken = scenario_answer(
+        verdict="violated", violation="30 duplicate rows", schedule=["a", "b: 30 duplicate rows"]
+    )
+    namespace = behavioural_namespace(tmp_path, {"two-start-jumps": broken})
+    with pytest.raises(AssertionError) as raised:
+        namespace["test_two_start_jumps_load_the_history_once"]()
+    assert str(raised.value).startswith(
+        "two Start-jumps at once: 30 duplicate rows\nThe schedule that breaks it:\n"
+        "  1. a\n  2. b: 30 duplicate rows"
+    )
+    behavioural_namespace(tmp_path, {"two-start-jumps": scenario_answer()})[
+        "test_two_start_jumps_load_the_history_once"
+    ]()

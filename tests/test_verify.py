@@ -18,6 +18,7 @@ import pytest
 
 from jsfix.verify import (
     NodeNotFound,
+    Verdict,
     VerifyError,
     build_job,
     extract,
@@ -259,6 +260,7 @@ def test_a_report_reads_as_text_and_as_json():
     )
     data = json.loads(report.to_json())
     assert data == {
+        "verdict": "violated",
         "holds": False,
         "kept": [
             "_loadingSessionId",
@@ -273,6 +275,7 @@ def test_a_report_reads_as_text_and_as_json():
             {
                 "name": "prefetch-then-start-jump",
                 "title": "prefetch in flight, then Start-jump",
+                "verdict": "violated",
                 "holds": False,
                 "schedules_explored": 3,
                 "complete": True,
@@ -284,16 +287,21 @@ def test_a_report_reads_as_text_and_as_json():
                     "prefetch response: 30 duplicate rows",
                 ],
                 "errors": [],
+                "stopped": None,
+                "skipped": [],
             },
             {
                 "name": "two-start-jumps",
                 "title": "two Start-jumps at once",
+                "verdict": "holds",
                 "holds": True,
                 "schedules_explored": 3,
                 "complete": True,
                 "violation": None,
                 "schedule": [],
                 "errors": [],
+                "stopped": None,
+                "skipped": [],
             },
         ],
     }
@@ -494,11 +502,40 @@ def test_exceptions_the_code_catches_are_listed():
 
 
 @needs_node
-def test_the_cap_on_schedules_is_reported():
-    report = verify_source(FIXED, scenarios=["switch-during-both"], max_schedules=2)
-    (scenario,) = report.scenarios
-    assert (scenario.holds, scenario.complete, scenario.schedules_explored) == (True, False, 2)
-    assert "stopped at the cap" in report.describe()
+def test_a_scenario_stopped_at_the_cap_is_incomplete_not_holding():
+    report = verify_source(FIXED, scenarios=["switch-during-both", "two-start-jumps"], max_schedules=2)
+    finished, capped = report.scenarios
+    assert (capped.verdict, capped.holds, capped.complete, capped.schedules_explored) == (
+        Verdict.INCOMPLETE, False, False, 2,
+    )
+    assert capped.stopped == "it reached the cap of 2 schedules"
+    assert (capped.violation, capped.schedule) == (None, ())
+    assert (finished.verdict, finished.holds, finished.complete) == (Verdict.HOLDS, True, True)
+    assert (report.verdict, report.holds, report.violated, report.incomplete) == (
+        Verdict.INCOMPLETE, False, (), (capped,),
+    )
+    assert report.describe() == (
+        "holds     two-start-jumps: two Start-jumps at once (2 schedules)\n"
+        "incomplete switch-during-both: session switch while prefetch and Start-jump are in flight: "
+        "stopped after 2 schedules: it reached the cap of 2 schedules"
+    )
+    data = report.to_dict()
+    assert (data["verdict"], data["holds"]) == ("incomplete", False)
+    assert [(s["verdict"], s["holds"], s["stopped"]) for s in data["scenarios"]] == [
+        ("holds", True, None),
+        ("incomplete", False, "it reached the cap of 2 schedules"),
+    ]
+
+
+@needs_node
+def test_a_violation_outweighs_an_incomplete_scenario():
+    # A violation found on the first order past the cap is still reported.
+    report = verify_source(UNFIXED, scenarios=["prefetch-then-start-jump", "two-start-jumps"], max_schedules=2)
+    assert [(s.verdict, s.schedules_explored) for s in report.scenarios] == [
+        (Verdict.VIOLATED, 3),
+        (Verdict.INCOMPLETE, 2),
+    ]
+    assert report.verdict is Verdict.VIOLATED
 
 
 # --- shapes met in forks ---------------------------------------------------

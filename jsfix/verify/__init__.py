@@ -1,8 +1,10 @@
 """The behavioural check: run a file's own racing functions under node.
 
     report = verify_source(text)
+    report.verdict          # Verdict.HOLDS, VIOLATED or INCOMPLETE
     report.holds            # every scenario holds on every schedule
     report.violated         # the scenarios that do not, with their schedules
+    report.incomplete       # the scenarios whose exploration stopped short
     report.to_json()
 
 Raises NodeNotFound when node is missing and VerifyError when the file's
@@ -14,6 +16,7 @@ from jsfix.verify.runner import (
     HARNESS,
     NodeNotFound,
     ScenarioResult,
+    Verdict,
     VerifyError,
     VerifyReport,
     build_job,
@@ -27,6 +30,7 @@ __all__ = [
     "Extraction",
     "NodeNotFound",
     "ScenarioResult",
+    "Verdict",
     "VerifyError",
     "VerifyReport",
     "build_job",

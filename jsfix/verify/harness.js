@@ -50,10 +50,12 @@
 //   {"ok": true, "scenarios": [{
 //      "name": "prefetch-then-start-jump",
 //      "title": "prefetch in flight, then Start-jump",
-//      "holds": false,
+//      "verdict": "violated",     // "holds" | "violated" | "incomplete"
+//      "holds": false,            // true only when the verdict is "holds"
 //      "schedules": 7,            // complete schedules explored
-//      "complete": true,          // false when maxSchedules was reached
-//      "violation": "30 duplicate rows",          // null when it holds
+//      "complete": true,          // false when the exploration stopped short
+//      "stopped": null,           // why it stopped short: "it reached the cap of 20000 schedules"
+//      "violation": "30 duplicate rows",          // null unless violated
 //      "schedule": ["prefetch request sent", "Start-jump request sent",
 //                   "Start-jump response", "prefetch response: 30 duplicate rows"],
 //      "errors": []               // unexpected exceptions the code swallowed
@@ -805,25 +807,30 @@ async function explore(job, script, scenario) {
   const result = {
     name: scenario.name,
     title: scenario.title,
+    verdict: 'holds',
     holds: true,
     schedules: 0,
     complete: true,
+    stopped: null,
     violation: null,
     schedule: [],
     errors: [],
   };
   const stack = [[]];
   while (stack.length) {
-    if (result.schedules >= maxSchedules) {
-      result.complete = false;
-      break;
-    }
     const prefix = stack.pop();
     const run = await runOnce(job, script, scenario, prefix, maxSteps);
+    if (run.kind === 'leaf' && result.schedules >= maxSchedules) {
+      // One more order to try than the cap allows: nothing is proved.
+      Object.assign(result, { verdict: 'incomplete', holds: false, complete: false });
+      result.stopped = `it reached the cap of ${maxSchedules} schedules`;
+      break;
+    }
     for (const e of run.world.errors) if (!result.errors.includes(e)) result.errors.push(e);
     if (run.kind !== 'pruned') result.schedules++;
     if (job.traces && run.kind !== 'pruned') (result.traces = result.traces || []).push(run.trace);
     if (run.kind === 'violation') {
+      result.verdict = 'violated';
       result.holds = false;
       result.violation = run.problem;
       result.schedule = run.trace;

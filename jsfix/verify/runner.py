@@ -3,9 +3,9 @@
 `verify_source` extracts the two functions and what they need (see
 `extract.py`), hands them to `harness.js` as a JSON job, and turns its answer
 into a `VerifyReport`. The harness explores every order in which the
-functions' requests and timers can settle; a scenario either holds on all of
-them or is violated, with the schedule that breaks it written out step by
-step.
+functions' requests and timers can settle; a scenario holds on all of them,
+is violated (with the schedule that breaks it written out step by step), or
+is incomplete when the exploration stopped before it tried every order.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from jsfix.verify.extract import ExtractError, extract
@@ -33,16 +34,25 @@ class NodeNotFound(Exception):
     """There is no `node` executable, so the behavioural check cannot run at all."""
 
 
+class Verdict(StrEnum):
+    HOLDS = "holds"  # on every schedule
+    VIOLATED = "violated"  # on the schedule shown
+    INCOMPLETE = "incomplete"  # the exploration stopped before it tried every schedule
+
+
 @dataclass(frozen=True)
 class ScenarioResult:
     name: str  # e.g. "prefetch-then-start-jump"
     title: str  # e.g. "prefetch in flight, then Start-jump"
-    holds: bool
+    verdict: Verdict
+    holds: bool  # the verdict is HOLDS (kept for readers of the old reports)
     schedules_explored: int
-    complete: bool  # False when the cap on schedules stopped the exploration
-    violation: str | None  # e.g. "30 duplicate rows"
-    schedule: tuple[str, ...]  # the breaking schedule, step by step; () when it holds
+    complete: bool  # False when the exploration stopped short
+    violation: str | None  # e.g. "30 duplicate rows"; None unless violated
+    schedule: tuple[str, ...]  # the breaking schedule, step by step; () unless violated
     errors: tuple[str, ...]  # unexpected exceptions the code caught and logged
+    stopped: str | None = None  # why an exploration stopped short: "it reached the cap of 20000 schedules"
+    skipped: tuple[str, ...] = ()  # checks that do not apply to this file, with the reason
 
 
 @dataclass(frozen=True)
@@ -51,19 +61,39 @@ class VerifyReport:
     kept: tuple[str, ...]  # the top-level declarations that ran, by first name
 
     @property
+    def verdict(self) -> Verdict:
+        """Violated if any scenario is, else incomplete if any is, else holds."""
+        verdicts = {s.verdict for s in self.scenarios}
+        for verdict in (Verdict.VIOLATED, Verdict.INCOMPLETE):
+            if verdict in verdicts:
+                return verdict
+        return Verdict.HOLDS
+
+    @property
     def holds(self) -> bool:
-        return all(s.holds for s in self.scenarios)
+        return self.verdict is Verdict.HOLDS
 
     @property
     def violated(self) -> tuple[ScenarioResult, ...]:
-        return tuple(s for s in self.scenarios if not s.holds)
+        return tuple(s for s in self.scenarios if s.verdict is Verdict.VIOLATED)
+
+    @property
+    def incomplete(self) -> tuple[ScenarioResult, ...]:
+        return tuple(s for s in self.scenarios if s.verdict is Verdict.INCOMPLETE)
 
     def to_dict(self) -> dict:
         return {
+            "verdict": str(self.verdict),
             "holds": self.holds,
             "kept": list(self.kept),
             "scenarios": [
-                {**asdict(s), "schedule": list(s.schedule), "errors": list(s.errors)}
+                {
+                    **asdict(s),
+                    "verdict": str(s.verdict),
+                    "schedule": list(s.schedule),
+                    "errors": list(s.errors),
+                    "skipped": list(s.skipped),
+                }
                 for s in self.scenarios
             ],
         }
@@ -76,13 +106,14 @@ class VerifyReport:
         lines = []
         for s in self.scenarios:
             explored = f"{s.schedules_explored} schedule{'s' if s.schedules_explored != 1 else ''}"
-            if not s.complete:
-                explored += ", stopped at the cap"
-            if s.holds:
+            if s.verdict is Verdict.HOLDS:
                 lines.append(f"holds     {s.name}: {s.title} ({explored})")
+            elif s.verdict is Verdict.INCOMPLETE:
+                lines.append(f"incomplete {s.name}: {s.title}: stopped after {explored}: {s.stopped}")
             else:
                 lines.append(f"violated  {s.name}: {s.title}: {s.violation} ({explored})")
                 lines.extend(f"    {n}. {step}" for n, step in enumerate(s.schedule, 1))
+            lines.extend(f"    skipped: {reason}" for reason in s.skipped)
             # A caught exception may mean a stub did not behave like the page.
             lines.extend(f"    caught: {error}" for error in s.errors)
         return "\n".join(lines)
@@ -162,19 +193,26 @@ def verify_source(
     answer = run_job(job, timeout=timeout)
     return VerifyReport(
         scenarios=tuple(
-            ScenarioResult(
-                name=s["name"],
-                title=s["title"],
-                holds=s["holds"],
-                schedules_explored=s["schedules"],
-                complete=s["complete"],
-                violation=s["violation"],
-                schedule=tuple(s["schedule"]),
-                errors=tuple(s["errors"]),
-            )
-            for s in answer["scenarios"]
+            scenario_result(s) for s in answer["scenarios"]
         ),
         kept=tuple(job["kept"]),
+    )
+
+
+def scenario_result(answer: dict) -> ScenarioResult:
+    """One scenario of the harness's answer as a ScenarioResult."""
+    return ScenarioResult(
+        name=answer["name"],
+        title=answer["title"],
+        verdict=Verdict(answer["verdict"]),
+        holds=answer["verdict"] == Verdict.HOLDS,
+        schedules_explored=answer["schedules"],
+        complete=answer["complete"],
+        violation=answer["violation"],
+        schedule=tuple(answer["schedule"]),
+        errors=tuple(answer["errors"]),
+        stopped=answer.get("stopped"),
+        skipped=tuple(answer.get("skipped", ())),
     )
 
 
