@@ -40,6 +40,10 @@ SCENARIOS = [
     "prefetch-fails-during-start-jump",
     "full-load-resets-oldest-idx",
     "stale-prefetch-after-switch",
+    "two-prefetches-at-once",
+    "two-prefetches-in-a-row",
+    "empty-older-page",
+    "start-jump-during-second-page",
 ]
 
 STATE = """\
@@ -243,6 +247,7 @@ def test_unfixed_code_duplicates_rows_and_overwrites_the_new_session():
         "switch-during-both": "session B shows 90 messages of session A",
         "full-load-resets-oldest-idx": "_oldestIdx is 60 after the full load, not 0",
         "stale-prefetch-after-switch": "15 duplicate rows",
+        "start-jump-during-second-page": "30 duplicate rows",
     }
 
 
@@ -930,3 +935,163 @@ def test_upstream_full_load_that_pages_back_in_a_loop_holds():
     if text is None:
         pytest.skip("no upstream mirror here")
     assert violated(verify_source(text)) == {}
+
+
+# --- scrolling twice ----------------------------------------------------------------
+
+ENTRY_GATE = "  if (_loadingOlder || !_messagesTruncated) return;\n"
+SID = "  const sid = S.session ? S.session.session_id : null;\n"
+LOCK_CLAIM = "  _loadingOlder = true;\n  const startGeneration"
+PAGE_INDEX = "    _oldestIdx = data.session._messages_offset || 0;\n"
+
+
+@needs_node
+def test_fixed_code_pages_back_twice_and_stops_at_an_empty_page():
+    schedules = {name: schedules_of(FIXED, name) for name in SCENARIOS[-4:]}
+    assert schedules["two-prefetches-at-once"] == [
+        ["first prefetch request sent", "second prefetch called, returns without a request", "first prefetch response"],
+    ]
+    assert schedules["two-prefetches-in-a-row"] == [
+        ["first prefetch request sent", "first prefetch response", "second prefetch request sent", "second prefetch response"],
+    ]
+    assert schedules["empty-older-page"] == [
+        ["first prefetch request sent", "first prefetch response", "second prefetch called, returns without a request"],
+    ]
+    assert len(schedules["start-jump-during-second-page"]) == 2
+
+
+@needs_node
+def test_without_the_entry_gate_a_second_scroll_fetches_the_same_page_again():
+    report = verify_source(without(FIXED, ENTRY_GATE))
+    assert violated(report) == {
+        "two-prefetches-at-once": "30 duplicate rows",
+        "empty-older-page": "the second prefetch after the empty page asked the server again",
+    }
+    assert by_name(report)["two-prefetches-at-once"].schedule == (
+        "first prefetch request sent",
+        "second prefetch request sent",
+        "first prefetch response",
+        "second prefetch response: 30 duplicate rows",
+    )
+
+
+@needs_node
+def test_without_the_lock_claim_two_scrolls_prepend_the_page_twice():
+    report = verify_source(replace_once(FIXED, LOCK_CLAIM, "  const startGeneration"))
+    assert violated(report) == {"two-prefetches-at-once": "30 duplicate rows"}
+
+
+@needs_node
+def test_without_the_session_id_the_prefetch_loads_nothing():
+    # `sid` is then a name the file never declares: a page stub, which is no
+    # session the server knows.
+    report = verify_source(without(FIXED, SID))
+    assert violated(report) == {
+        "two-prefetches-at-once": "the transcript has 30 of 90 messages after 2 prefetches; expected 60",
+        "two-prefetches-in-a-row": "the transcript has 30 of 90 messages after 2 prefetches; expected 90",
+        "empty-older-page": "the second prefetch after the empty page asked the server again",
+    }
+
+
+@needs_node
+def test_without_the_page_index_moving_on_the_next_scroll_asks_for_the_same_page():
+    report = verify_source(without(FIXED, PAGE_INDEX))
+    assert violated(report) == {
+        "two-prefetches-at-once": "_oldestIdx is 60 while the oldest row shown is A30",
+        "two-prefetches-in-a-row": "_oldestIdx is 60 while the oldest row shown is A30",
+        "start-jump-during-second-page": "30 duplicate rows",
+    }
+    # Checked as soon as the first page has settled, before the second scroll.
+    assert by_name(report)["two-prefetches-in-a-row"].schedule == (
+        "first prefetch request sent",
+        "first prefetch response: _oldestIdx is 60 while the oldest row shown is A30",
+    )
+
+
+@needs_node
+def test_a_prefetch_that_keeps_asking_after_an_empty_page_is_caught():
+    asking = replace_once(FIXED, "    if (!page.length) { _messagesTruncated = false; return; }\n", "    if (!page.length) return;\n")
+    report = verify_source(asking)
+    assert violated(report) == {
+        "empty-older-page": "the second prefetch after the empty page asked the server again",
+    }
+
+
+@needs_node
+def test_a_prefetch_that_drops_the_transcript_on_an_empty_page_loses_rows():
+    dropping = replace_once(
+        FIXED, "    if (!page.length) { _messagesTruncated = false; return; }\n",
+        "    if (!page.length) { S.messages = page; _messagesTruncated = false; return; }\n",
+    )
+    assert violated(verify_source(dropping)) == {
+        "empty-older-page": "the transcript has 0 of 90 messages after 2 prefetches; expected 30",
+    }
+
+
+@needs_node
+def test_start_jump_during_the_second_page_duplicates_rows_in_unfixed_code():
+    report = verify_source(UNFIXED, scenarios=["start-jump-during-second-page"])
+    assert report.scenarios[0].schedule == (
+        "first prefetch request sent",
+        "first prefetch response",
+        "second prefetch request sent",
+        "Start-jump request sent",
+        "Start-jump response",
+        "second prefetch response: 30 duplicate rows",
+    )
+
+
+# An old way of paging: the cursor is the oldest loaded message's timestamp,
+# and there is no page index at all.
+TIMESTAMP_PREFETCH = """\
+async function _loadOlderMessages() {
+  if (_loadingOlder || !_messagesTruncated) return;
+  const sid = S.session ? S.session.session_id : null;
+  if (!sid || !S.messages.length) return;
+  const first = S.messages[0];
+  const cursor = first._ts || first.timestamp || 0;
+  _loadingOlder = true;
+  const startGeneration = _messagesGeneration;
+  try {
+    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1&msg_before=${encodeURIComponent(String(cursor))}&msg_limit=${_PAGE_SIZE}`);
+    if (!data || !data.session) return;
+    if (!S.session || S.session.session_id !== sid) return;
+    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+    if (_messagesGeneration !== startGeneration) return;
+    const page = (data.session.messages || []).filter(m => m && m.role);
+    if (!page.length) { _messagesTruncated = false; return; }
+    S.messages = [...page, ...S.messages];
+    _messagesTruncated = !!data.session._messages_truncated;
+  } finally {
+    _loadingOlder = false;
+  }
+}
+"""
+TIMESTAMPS = (
+    STATE.replace("let _oldestIdx = 0;\n", "")
+    + GENERATION
+    + TIMESTAMP_PREFETCH
+    + without(FIXED_FULL_LOAD, OLDEST_RESET)
+)
+
+
+@needs_node
+def test_a_file_that_pages_by_timestamp_is_served_and_skips_the_page_index_checks():
+    report = verify_source(TIMESTAMPS)
+    assert violated(report) == {}
+    skipped = {s.name: s.skipped for s in report.scenarios if s.skipped}
+    reason = ("_oldestIdx: the file keeps no _oldestIdx",)
+    assert skipped == {
+        "full-load-resets-oldest-idx": reason,
+        "two-prefetches-at-once": reason,
+        "two-prefetches-in-a-row": reason,
+    }
+    assert "    skipped: _oldestIdx: the file keeps no _oldestIdx" in report.describe()
+    assert report.to_dict()["scenarios"][-3]["skipped"] == list(reason)
+    assert schedules_of(TIMESTAMPS, "two-prefetches-in-a-row") == [
+        ["first prefetch request sent", "first prefetch response", "second prefetch request sent", "second prefetch response"],
+    ]
+    # Without its generation guard it still races, cursor or not.
+    assert violated(verify_source(without(TIMESTAMPS, "    if (_messagesGeneration !== startGeneration) return;\n"))) == {
+        "stale-prefetch-after-switch": "15 duplicate rows",
+    }

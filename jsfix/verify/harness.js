@@ -58,7 +58,9 @@
 //      "violation": "30 duplicate rows",          // null unless violated
 //      "schedule": ["prefetch request sent", "Start-jump request sent",
 //                   "Start-jump response", "prefetch response: 30 duplicate rows"],
-//      "errors": []               // unexpected exceptions the code swallowed
+//      "errors": [],              // unexpected exceptions the code swallowed
+//      "skipped": []              // checks that do not apply to this file, with the reason:
+//                                 //   "_oldestIdx: the file keeps no _oldestIdx"
 //   }, ...]}
 //   or {"ok": false, "error": "why nothing could run"}.
 //
@@ -113,11 +115,12 @@ const CALLS = {
 // Each scenario: calls made at the start (in order, each running to its
 // first await), calls the scheduler may make at any point of the schedule
 // ("anytime": also while the first ones are in flight; `afterSwitch` ones
-// only once session B is loaded), calls made once everything has settled
-// ("later"), whose requests fail (every request a call of that kind sends),
-// and what must hold at the end on top of
-// the invariants every scenario checks. A call is "loadOlder", "ensureAll"
-// or "switch".
+// only once session B is loaded, `afterLater` ones only once the first
+// "later" call is made), calls made once everything has settled ("later"),
+// whose requests fail (every request a call of that kind sends), how the
+// server differs from the usual one, and what must hold on top of the
+// invariants every scenario checks (see finalProblem and settledProblem).
+// A call is "loadOlder", "ensureAll" or "switch".
 const SCENARIOS = [
   {
     name: 'prefetch-then-start-jump',
@@ -186,12 +189,51 @@ const SCENARIOS = [
     anytime: ['switch', { call: 'ensureAll', afterSwitch: true }, { call: 'loadOlder', afterSwitch: true }],
     expect: { session: 'B' },
   },
+  // Scrolling twice. The entry gate and the lock claim keep a second scroll
+  // event from sending the same page again; the page index moving on makes
+  // the next scroll ask for the page before it.
+  {
+    name: 'two-prefetches-at-once',
+    title: 'a second scroll event while the first prefetch is in flight',
+    start: ['loadOlder', 'loadOlder'],
+    expect: { rows: 60, oldestIdxAtTop: true },
+  },
+  {
+    name: 'two-prefetches-in-a-row',
+    title: 'two prefetches one after the other page back twice',
+    start: ['loadOlder'],
+    later: ['loadOlder'],
+    expect: { rows: HISTORY.A, oldestIdxAtTop: true },
+  },
+  {
+    // The server has nothing before the loaded tail: the page comes back
+    // empty and says so (not truncated), and the next scroll asks for nothing.
+    name: 'empty-older-page',
+    title: 'the server has no older messages: an empty page, then another scroll',
+    start: ['loadOlder'],
+    later: ['loadOlder'],
+    server: { olderGone: true },
+    expect: { rows: TAIL, noLaterRequest: true },
+  },
+  {
+    name: 'start-jump-during-second-page',
+    title: 'Start-jump while the second older page is in flight',
+    start: ['loadOlder'],
+    later: ['loadOlder'],
+    anytime: [{ call: 'ensureAll', afterLater: true }],
+    expect: { full: true },
+  },
 ];
 
 // ---------------------------------------------------------------- the page
 
+// Message i of a session was sent at TIMESTAMP_BASE + i minutes (seconds
+// since the epoch, as the server stores them): some versions page by the
+// oldest loaded message's timestamp instead of an index.
+const TIMESTAMP_BASE = 1.7e9;
+
 function makeMessage(sid, i) {
-  return { role: i % 2 === 0 ? 'user' : 'assistant', content: `${sid}${i}` };
+  return { role: i % 2 === 0 ? 'user' : 'assistant', content: `${sid}${i}`, timestamp: TIMESTAMP_BASE + 60 * i };
 }
 
 function historyOf(sid) {
@@ -437,11 +479,16 @@ class World {
     if (!(sid in HISTORY)) return { session: null };
     const all = historyOf(sid);
     if (request.kind === 'meta') return { session: sessionOf(sid, undefined, 0) };
-    if (request.kind === 'full') return { session: sessionOf(sid, all, 0) };
+    // Messages the server still has: in `olderGone`, none before session
+    // A's loaded tail.
+    const first = this.scenario.server && this.scenario.server.olderGone && sid === 'A' ? HISTORY.A - TAIL : 0;
+    if (request.kind === 'full') return { session: sessionOf(sid, all.slice(first), 0) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
-    const end = request.before !== null ? Math.max(0, Math.min(all.length, request.before)) : all.length;
+    const end = request.before !== null ? Math.max(0, Math.min(all.length, indexBefore(all, request.before))) : all.length;
     const start = Math.max(0, end - limit);
-    return { session: sessionOf(sid, all.slice(start, end), start) };
+    const session = sessionOf(sid, all.slice(Math.max(start, first), Math.max(end, first)), start);
+    session._messages_truncated = start > first;
+    return { session };
   }
 
   settle(request) {
@@ -519,6 +566,13 @@ class World {
       this.switchState,
     ]);
   }
+}
+
+// A `msg_before` cursor as an index: an index already, or a timestamp
+// (the messages sent before it).
+function indexBefore(all, before) {
+  if (before < TIMESTAMP_BASE) return before;
+  return all.filter(m => m.timestamp < before).length;
 }
 
 const RANKS = ['first', 'second', 'third', 'fourth'];
@@ -605,24 +659,65 @@ function finalProblem(world) {
   if (expect.session && (!S.session || S.session.session_id !== expect.session)) {
     return `session ${S.session ? S.session.session_id : 'none'} is open at the end, expected ${expect.session}`;
   }
+  const shown = Array.isArray(S.messages) ? S.messages.length : 0;
   if (expect.full) {
     const total = HISTORY.A;
-    const shown = Array.isArray(S.messages) ? S.messages.length : 0;
     if (!S.session || S.session.session_id !== 'A' || shown !== total) {
       return `the transcript has ${shown} of ${total} messages after the Start-jump; expected the full history`;
     }
   }
-  if (expect.oldestIdxZero) {
+  if (expect.rows && shown < expect.rows) {
+    const pages = world.calls.filter(c => c.what === 'loadOlder').length;
+    return `the transcript has ${shown} of ${HISTORY.A} messages after ${pages} prefetch${pages === 1 ? '' : 'es'}; expected ${expect.rows}`;
+  }
+  if (expect.oldestIdxZero && keepsOldestIdx(world.job)) {
     const oldest = safe(() => get._oldestIdx());
     if (oldest !== 0) return `_oldestIdx is ${JSON.stringify(oldest)} after the full load, not 0`;
-    if (safe(() => get._messagesTruncated()) === true) return '_messagesTruncated is still true after the full load';
   }
+  if (expect.oldestIdxZero && safe(() => get._messagesTruncated()) === true) {
+    return '_messagesTruncated is still true after the full load';
+  }
+  const later = world.calls.filter(c => c.later);
   if (expect.laterRequest) {
-    const later = world.calls.filter(c => c.later);
     const sent = later.length > 0 && later.every(c => c.requests.length > 0);
     if (!sent) return 'lock leaked: a prefetch started after everything settled sent no request';
   }
+  if (expect.noLaterRequest) {
+    const asking = later.find(c => c.requests.length > 0);
+    if (asking) return `the ${asking.label} after the empty page asked the server again`;
+  }
+  return settledProblem(world);
+}
+
+// What is wrong whenever everything has settled (before a "later" call and
+// at the end), or null.
+function settledProblem(world) {
+  const expect = world.scenario.expect || {};
+  const S = world.S;
+  if (expect.oldestIdxAtTop && keepsOldestIdx(world.job) && S.session && S.session.session_id === 'A') {
+    const top = Array.isArray(S.messages) && S.messages.length ? Number(String(S.messages[0].content).slice(1)) : null;
+    const oldest = safe(() => world.program.get._oldestIdx());
+    if (top !== null && oldest !== top) {
+      return `_oldestIdx is ${JSON.stringify(oldest)} while the oldest row shown is A${top}`;
+    }
+  }
   return null;
+}
+
+// Does the file keep a page index? Some versions page by the oldest
+// message's timestamp instead, and checks about _oldestIdx skip them.
+function keepsOldestIdx(job) {
+  return Boolean(job.state && job.state._oldestIdx) || (job.free || []).includes('_oldestIdx');
+}
+
+// The checks of a scenario that do not apply to this file, with the reason.
+function skippedChecks(job, scenario) {
+  const expect = scenario.expect || {};
+  const skipped = [];
+  if ((expect.oldestIdxZero || expect.oldestIdxAtTop) && !keepsOldestIdx(job)) {
+    skipped.push('_oldestIdx: the file keeps no _oldestIdx');
+  }
+  return skipped;
 }
 
 // ------------------------------------------------------------- the steps
@@ -632,14 +727,18 @@ function choices(world) {
   const keys = [];
   for (const r of world.requests) if (r.status === 'pending') keys.push(`respond:${r.id}`);
   if (world.switchState === 'started') keys.push('switch-done');
+  const laterStarted = world.laterDone.some(Boolean);
+  // An `afterLater` call does not hold the "later" calls back: it waits for them.
+  const waitsForLater = entry => entry.afterLater && !laterStarted;
   world.anytimeDone.forEach((done, i) => {
     const entry = world.scenario.anytime[i];
-    if (!done && !(entry.afterSwitch && world.switchState !== 'done')) keys.push(`anytime:${i}`);
+    if (done || waitsForLater(entry)) return;
+    if (!(entry.afterSwitch && world.switchState !== 'done')) keys.push(`anytime:${i}`);
   });
   const quiet =
     world.requests.every(r => r.status !== 'pending') &&
     world.calls.every(c => c.status !== 'pending') &&
-    world.anytimeDone.every(Boolean) &&
+    world.anytimeDone.every((done, i) => done || waitsForLater(world.scenario.anytime[i])) &&
     world.switchState !== 'started';
   if (quiet) {
     const next = world.laterDone.indexOf(false);
@@ -777,6 +876,10 @@ async function runOnce(job, script, scenario, prefix, maxSteps) {
       key = keys[0];
       if (keys.length > 1) branches.push([depth, keys.slice(1)]);
     }
+    if (key.startsWith('later:')) {
+      const problem = settledProblem(world);
+      if (problem) return end('violation', problem);
+    }
     taken.push(key);
     const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
     const step = await apply(world, key, keys.length === 1);
@@ -815,6 +918,7 @@ async function explore(job, script, scenario) {
     violation: null,
     schedule: [],
     errors: [],
+    skipped: skippedChecks(job, scenario),
   };
   const stack = [[]];
   while (stack.length) {
