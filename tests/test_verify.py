@@ -22,6 +22,7 @@ from jsfix.verify import (
     VerifyError,
     build_job,
     extract,
+    run_batch,
     run_job,
     runner,
     verify_source,
@@ -1095,3 +1096,44 @@ def test_a_file_that_pages_by_timestamp_is_served_and_skips_the_page_index_check
     assert violated(verify_source(without(TIMESTAMPS, "    if (_messagesGeneration !== startGeneration) return;\n"))) == {
         "stale-prefetch-after-switch": "15 duplicate rows",
     }
+
+
+# --- the watchdog and batches ---------------------------------------------------------
+
+
+@needs_node
+def test_a_loop_that_never_yields_is_an_incomplete_scenario_and_the_rest_still_run():
+    # The wait loop without its await spins forever once a prefetch holds the lock.
+    frozen = replace_once(FIXED, "      await new Promise(resolve => setTimeout(resolve, 16));\n", "")
+    job = build_job(frozen, scenarios=["prefetch-then-start-jump", "full-load-resets-oldest-idx"])
+    report = runner.report_of(run_job({**job, "stallSeconds": 1}), job)
+    stuck, after = report.scenarios
+    assert (stuck.verdict, stuck.holds, stuck.complete, stuck.violation) == (Verdict.INCOMPLETE, False, False, None)
+    # The first three orders call Start-jump once the prefetch is done; the
+    # fourth calls it while the prefetch holds the lock.
+    assert stuck.stopped == 'schedule 4 froze at "Start-jump called": the code ran 1 s without yielding'
+    assert stuck.schedule == ("prefetch request sent", "Start-jump called: froze (1 s without yielding)")
+    assert (stuck.schedules_explored, after.name, after.verdict) == (3, "full-load-resets-oldest-idx", Verdict.HOLDS)
+    assert report.verdict is Verdict.INCOMPLETE
+
+
+@needs_node
+def test_a_batch_answers_every_job_in_order_in_one_process():
+    jobs = [
+        build_job(UNFIXED, scenarios=["prefetch-then-start-jump"]),
+        {"source": 42},
+        build_job(FIXED, scenarios=["prefetch-then-start-jump"]),
+    ]
+    first, broken, last = run_batch(jobs)
+    assert [s["verdict"] for s in first["scenarios"]] == ["violated"]
+    assert broken == {"ok": False, "error": 'the job has no "source", "file" or "text"'}
+    assert [s["verdict"] for s in last["scenarios"]] == ["holds"]
+    assert run_batch([]) == []
+
+
+@needs_node
+def test_stop_at_first_failure_runs_no_further_scenario():
+    answer = run_job(build_job(UNFIXED, stop_at_first_failure=True))
+    assert [(s["name"], s["verdict"]) for s in answer["scenarios"]] == [("prefetch-then-start-jump", "violated")]
+    answer = run_job(build_job(FIXED, stop_at_first_failure=True))
+    assert [s["verdict"] for s in answer["scenarios"]] == ["holds"] * len(SCENARIOS)

@@ -43,10 +43,17 @@
 //     "scenarios": null,         // names to run (see SCENARIOS), null = all
 //     "maxSteps": 200,           // steps in one schedule before "livelock"
 //     "maxSchedules": 20000,     // schedules per scenario before giving up
-//     "traces": false            // also list every schedule explored
+//     "traces": false,           // also list every schedule explored
+//     "stopAtFirstFailure": false, // stop after the first scenario that does
+//                                //   not hold (enough to know a file fails)
+//     "stallSeconds": 3          // a schedule step that runs this long
+//                                //   without yielding has frozen
 //   Other fields are ignored.
 //
-// Result (JSON on stdout, exit status 0 even when a scenario is violated):
+//   {"batch": [job, job, ...]}  runs each job in turn in one process and
+//     writes one result line per job, in order, as each finishes.
+//
+// Result (one JSON line on stdout, exit status 0 even when a scenario is violated):
 //   {"ok": true, "scenarios": [{
 //      "name": "prefetch-then-start-jump",
 //      "title": "prefetch in flight, then Start-jump",
@@ -54,10 +61,12 @@
 //      "holds": false,            // true only when the verdict is "holds"
 //      "schedules": 7,            // complete schedules explored
 //      "complete": true,          // false when the exploration stopped short
-//      "stopped": null,           // why it stopped short: "it reached the cap of 20000 schedules"
+//      "stopped": null,           // why it stopped short: "it reached the cap of 20000 schedules",
+//                                 //   or a schedule froze (see the watchdog below)
 //      "violation": "30 duplicate rows",          // null unless violated
 //      "schedule": ["prefetch request sent", "Start-jump request sent",
 //                   "Start-jump response", "prefetch response: 30 duplicate rows"],
+//                                 // the breaking schedule, or the one that froze
 //      "errors": [],              // unexpected exceptions the code swallowed
 //      "skipped": []              // checks that do not apply to this file, with the reason:
 //                                 //   "_oldestIdx: the file keeps no _oldestIdx"
@@ -851,10 +860,13 @@ async function apply(world, key, onlyChoice) {
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
 async function runOnce(job, script, scenario, prefix, maxSteps) {
+  progress({ type: 'schedule' });
   const world = new World(job, script, scenario);
   const trace = [];
   for (const what of scenario.start || []) {
+    progress({ type: 'next', text: what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called` });
     trace.push(await perform(world, what));
+    progress({ type: 'step', text: trace[trace.length - 1] });
     const problem = transcriptProblem(world);
     if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
   }
@@ -882,6 +894,7 @@ async function runOnce(job, script, scenario, prefix, maxSteps) {
     }
     taken.push(key);
     const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
+    progress({ type: 'next', text: describeChoice(world, key) });
     const step = await apply(world, key, keys.length === 1);
     if (step.stutter) {
       // The timers only spin. If nothing else could happen this is where the
@@ -890,11 +903,28 @@ async function runOnce(job, script, scenario, prefix, maxSteps) {
       return lastChance ? end('violation', lastChance) : end('leaf');
     }
     trace.push(step.text);
+    progress({ type: 'step', text: step.text });
     const problem = transcriptProblem(world);
     if (problem) return end('violation', problem);
   }
   const problem = finalProblem(world);
   return problem ? end('violation', problem) : end('leaf');
+}
+
+// What a choice is about to do, for a schedule that freezes in it.
+function describeChoice(world, key) {
+  const [kind, arg] = key.split(':');
+  if (kind === 'respond') {
+    const request = world.requests[Number(arg)];
+    return `${request.label}${request.sid !== 'A' ? ` (session ${request.sid})` : ''} response`;
+  }
+  if (kind === 'switch-done') return 'session B loaded';
+  if (kind === 'anytime' || kind === 'later') {
+    const entry = world.scenario[kind][Number(arg)];
+    const what = typeof entry === 'string' ? entry : entry.call;
+    return what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`;
+  }
+  return 'time passes';
 }
 
 function withProblem(trace, problem) {
@@ -920,6 +950,7 @@ async function explore(job, script, scenario) {
     errors: [],
     skipped: skippedChecks(job, scenario),
   };
+  progress({ type: 'scenario', name: scenario.name, title: scenario.title, skipped: result.skipped });
   const stack = [[]];
   while (stack.length) {
     const prefix = stack.pop();
@@ -1425,27 +1456,181 @@ function extractFromText(text) {
   };
 }
 
+// ------------------------------------------------------- jobs and the watchdog
+//
+// Scenarios run in a worker thread; the main thread only watches. Code that
+// loops without ever awaiting would freeze the harness (as it would freeze
+// the page): when the worker sends no progress for `stallSeconds`, the main
+// thread terminates it, reports that scenario as incomplete with the steps up
+// to the one that froze, and goes on with the scenarios after it in a fresh
+// worker.
+
+const { Worker, isMainThread, parentPort } = require('worker_threads');
+
+// Progress from inside a worker: also its heartbeat. A no-op elsewhere.
+function progress(message) {
+  if (!isMainThread && parentPort) parentPort.postMessage(message);
+}
+
+class Watcher {
+  constructor() {
+    this.worker = null;
+  }
+
+  // Run one job in the worker. Resolves with {answer} or, when it stalls,
+  // {stalled: {name, title, skipped, schedules, trace, next}, finished: [results]}.
+  attempt(job, stallMs) {
+    if (!this.worker) this.worker = new Worker(__filename);
+    const worker = this.worker;
+    return new Promise((resolve, reject) => {
+      const finished = [];
+      let current = null;
+      let timer = null;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(onStall, stallMs);
+      };
+      const cleanUp = () => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+      };
+      const onStall = () => {
+        cleanUp();
+        this.worker = null;
+        worker.terminate().then(() => resolve({ stalled: current, finished }), reject);
+      };
+      const onError = error => {
+        cleanUp();
+        this.worker = null;
+        reject(error);
+      };
+      const onMessage = message => {
+        arm();
+        track(message);
+      };
+      const track = message => {
+        if (message.type === 'scenario') current = { ...message, schedules: 0, trace: [], next: null };
+        else if (!current && message.type !== 'result' && message.type !== 'done') return;
+        else if (message.type === 'schedule') Object.assign(current, { trace: [], next: null, schedules: current.schedules + 1 });
+        else if (message.type === 'next') current.next = message.text;
+        else if (message.type === 'step') Object.assign(current, { next: null, trace: current.trace.concat([message.text]) });
+        else if (message.type === 'result') {
+          finished.push(message.result);
+          current = null;
+        } else if (message.type === 'done') {
+          cleanUp();
+          resolve({ answer: message.answer });
+        }
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      arm();
+      worker.postMessage(job);
+    });
+  }
+
+  close() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+  }
+}
+
+// A job's answer, whatever its code does: a stall becomes an incomplete scenario.
+async function runWatched(watcher, job) {
+  if (job.extractOnly) return run(job);
+  const stallSeconds = job.stallSeconds || 3;
+  const done = [];
+  let pending = job;
+  for (;;) {
+    const outcome = await watcher.attempt(pending, stallSeconds * 1000);
+    if (outcome.answer) {
+      if (outcome.answer.ok) outcome.answer.scenarios = done.concat(outcome.answer.scenarios);
+      return outcome.answer;
+    }
+    const { stalled, finished } = outcome;
+    if (!stalled) return { ok: false, error: `the harness stalled for ${stallSeconds} s before any scenario ran` };
+    done.push(...finished, frozenResult(stalled, stallSeconds));
+    const position = name => SCENARIOS.findIndex(s => s.name === name);
+    const after = SCENARIOS.map(s => s.name).filter(
+      name => position(name) > position(stalled.name) && (!job.scenarios || job.scenarios.includes(name)),
+    );
+    if (job.stopAtFirstFailure || !after.length) return { ok: true, scenarios: done };
+    pending = { ...job, scenarios: after };
+  }
+}
+
+// The result of a scenario whose schedule froze: nothing is proved.
+function frozenResult(stalled, stallSeconds) {
+  const step = stalled.next || 'the next step';
+  return {
+    name: stalled.name,
+    title: stalled.title,
+    verdict: 'incomplete',
+    holds: false,
+    schedules: Math.max(0, stalled.schedules - 1),
+    complete: false,
+    stopped: `schedule ${stalled.schedules} froze at "${step}": the code ran ${stallSeconds} s without yielding`,
+    violation: null,
+    schedule: stalled.trace.concat([`${step}: froze (${stallSeconds} s without yielding)`]),
+    errors: [],
+    skipped: stalled.skipped || [],
+  };
+}
+
+// The worker's side: run each job it is sent, answer when done.
+function serveJobs() {
+  parentPort.on('message', async job => {
+    let answer;
+    try {
+      answer = await run(job);
+    } catch (error) {
+      answer = { ok: false, error: describeError(error) };
+    }
+    parentPort.postMessage({ type: 'done', answer });
+  });
+}
+
 // ------------------------------------------------------------------ main
 
-async function main() {
-  if (process.argv[2]) return run({ file: process.argv[2] });
-  const input = await new Promise((resolve, reject) => {
+function readStdin() {
+  return new Promise((resolve, reject) => {
     let text = '';
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', chunk => (text += chunk));
     process.stdin.on('end', () => resolve(text));
     process.stdin.on('error', reject);
   });
+}
+
+// Writes one JSON line per job: one for a job, one per entry of a batch.
+async function main() {
+  const write = answer => process.stdout.write(JSON.stringify(answer) + '\n');
   let job;
-  try {
-    job = JSON.parse(input);
-  } catch (error) {
-    return { ok: false, error: `the job is not JSON: ${error.message}` };
+  if (process.argv[2]) job = { file: process.argv[2] };
+  else {
+    try {
+      job = JSON.parse(await readStdin());
+    } catch (error) {
+      return write({ ok: false, error: `the job is not JSON: ${error.message}` });
+    }
   }
-  return run(job);
+  const watcher = new Watcher();
+  try {
+    for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
+      try {
+        write(await runWatched(watcher, each));
+      } catch (error) {
+        write({ ok: false, error: describeError(error) });
+      }
+    }
+  } finally {
+    watcher.close();
+  }
 }
 
 async function run(job) {
+
   if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
     try {
       let text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
@@ -1476,22 +1661,22 @@ async function run(job) {
   const scenarios = [];
   for (const scenario of SCENARIOS) {
     if (wanted && !wanted.has(scenario.name)) continue;
+    let result;
     try {
-      scenarios.push(await explore(job, script, scenario));
+      result = await explore(job, script, scenario);
     } catch (error) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }
+    scenarios.push(result);
+    progress({ type: 'result', result });
+    if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
   }
   return { ok: true, scenarios };
 }
 
-if (require.main === module) {
-  main().then(
-    result => process.stdout.write(JSON.stringify(result) + '\n'),
-    error => {
-      process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n');
-    },
-  );
+if (!isMainThread && parentPort) serveJobs();
+else if (require.main === module) {
+  main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
 module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize };

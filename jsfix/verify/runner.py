@@ -49,7 +49,7 @@ class ScenarioResult:
     schedules_explored: int
     complete: bool  # False when the exploration stopped short
     violation: str | None  # e.g. "30 duplicate rows"; None unless violated
-    schedule: tuple[str, ...]  # the breaking schedule, step by step; () unless violated
+    schedule: tuple[str, ...]  # the breaking (or frozen) schedule, step by step; () when it holds
     errors: tuple[str, ...]  # unexpected exceptions the code caught and logged
     stopped: str | None = None  # why an exploration stopped short: "it reached the cap of 20000 schedules"
     skipped: tuple[str, ...] = ()  # checks that do not apply to this file, with the reason
@@ -112,7 +112,7 @@ class VerifyReport:
                 lines.append(f"incomplete {s.name}: {s.title}: stopped after {explored}: {s.stopped}")
             else:
                 lines.append(f"violated  {s.name}: {s.title}: {s.violation} ({explored})")
-                lines.extend(f"    {n}. {step}" for n, step in enumerate(s.schedule, 1))
+            lines.extend(f"    {n}. {step}" for n, step in enumerate(s.schedule, 1))
             lines.extend(f"    skipped: {reason}" for reason in s.skipped)
             # A caught exception may mean a stub did not behave like the page.
             lines.extend(f"    caught: {error}" for error in s.errors)
@@ -125,6 +125,7 @@ def build_job(
     scenarios: Iterable[str] | None = None,
     max_steps: int = 200,
     max_schedules: int = 20000,
+    stop_at_first_failure: bool = False,
 ) -> dict:
     """The harness job for one file's text (BOM removed). Raises VerifyError."""
     try:
@@ -141,19 +142,41 @@ def build_job(
         "scenarios": list(scenarios) if scenarios is not None else None,
         "maxSteps": max_steps,
         "maxSchedules": max_schedules,
+        "stopAtFirstFailure": stop_at_first_failure,
         # Not read by the harness; carried through for the report.
         "kept": list(extraction.kept),
     }
 
 
-def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict:
+def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, harness: Path = HARNESS) -> dict:
     """Run the harness on a job and return its parsed answer (with "ok": true)."""
+    (answer,) = harness_answers(job, 1, timeout=timeout, harness=harness)
+    if not answer.get("ok"):
+        raise VerifyError(f"the harness could not run the file's code: {answer.get('error')}")
+    return answer
+
+
+def run_batch(
+    jobs: list[dict], *, timeout: float = DEFAULT_TIMEOUT_SECONDS, harness: Path = HARNESS
+) -> list[dict]:
+    """Run many jobs in one node process; their answers in order, each {"ok": ...}.
+
+    `timeout` bounds the whole batch. An answer with "ok": false says why that
+    job could not run; it does not stop the others.
+    """
+    if not jobs:
+        return []
+    return harness_answers({"batch": jobs}, len(jobs), timeout=timeout, harness=harness)
+
+
+def harness_answers(job: dict, count: int, *, timeout: float, harness: Path) -> list[dict]:
+    """Run `harness` on `job` and parse its `count` answer lines."""
     node = shutil.which("node")
     if node is None:
         raise NodeNotFound("the behavioural check needs node on PATH, and there is none")
     try:
         completed = subprocess.run(
-            [node, str(HARNESS)],
+            [node, str(harness)],
             input=json.dumps(job),
             capture_output=True,
             text=True,
@@ -164,13 +187,13 @@ def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict:
     except subprocess.TimeoutExpired as error:
         raise VerifyError(f"the harness ran longer than {timeout:g} s") from error
     try:
-        answer = json.loads(completed.stdout)
-    except json.JSONDecodeError as error:
+        answers = [json.loads(line) for line in completed.stdout.splitlines()]
+    except json.JSONDecodeError:
+        answers = []
+    if len(answers) != count:
         detail = (completed.stderr or completed.stdout).strip()[-2000:]
-        raise VerifyError(f"the harness exited {completed.returncode} without an answer: {detail}") from error
-    if not answer.get("ok"):
-        raise VerifyError(f"the harness could not run the file's code: {answer.get('error')}")
-    return answer
+        raise VerifyError(f"the harness exited {completed.returncode} without an answer: {detail}")
+    return answers
 
 
 def verify_source(
@@ -190,12 +213,14 @@ def verify_source(
     if shutil.which("node") is None:
         raise NodeNotFound("the behavioural check needs node on PATH, and there is none")
     job = build_job(text, scenarios=scenarios, max_steps=max_steps, max_schedules=max_schedules)
-    answer = run_job(job, timeout=timeout)
+    return report_of(run_job(job, timeout=timeout), job)
+
+
+def report_of(answer: dict, job: dict) -> VerifyReport:
+    """The harness's answer (with "ok": true) to `job` as a VerifyReport."""
     return VerifyReport(
-        scenarios=tuple(
-            scenario_result(s) for s in answer["scenarios"]
-        ),
-        kept=tuple(job["kept"]),
+        scenarios=tuple(scenario_result(s) for s in answer["scenarios"]),
+        kept=tuple(job.get("kept", ())),
     )
 
 
