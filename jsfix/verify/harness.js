@@ -1679,4 +1679,4 @@ else if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
-module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize };
+module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize, run };
