@@ -1137,3 +1137,21 @@ def test_stop_at_first_failure_runs_no_further_scenario():
     assert [(s["name"], s["verdict"]) for s in answer["scenarios"]] == [("prefetch-then-start-jump", "violated")]
     answer = run_job(build_job(FIXED, stop_at_first_failure=True))
     assert [s["verdict"] for s in answer["scenarios"]] == ["holds"] * len(SCENARIOS)
+
+
+@needs_node
+def test_a_page_index_the_prefetch_never_reads_is_not_held_to_the_oldest_row():
+    # Paging by timestamp while keeping an _oldestIdx for the full load's
+    # reset only (what jsfix adds to such a file).
+    text = STATE + GENERATION + TIMESTAMP_PREFETCH + FIXED_FULL_LOAD
+    report = verify_source(text)
+    assert violated(report) == {}
+    reason = ("_oldestIdx: _loadOlderMessages does not page by it",)
+    assert {s.name: s.skipped for s in report.scenarios if s.skipped} == {
+        "two-prefetches-at-once": reason,
+        "two-prefetches-in-a-row": reason,
+    }
+    # The full load's reset is still checked.
+    assert violated(verify_source(replace_once(text, OLDEST_RESET, "    _oldestIdx = 5;\n"))) == {
+        "full-load-resets-oldest-idx": "_oldestIdx is 5 after the full load, not 0",
+    }

@@ -79,11 +79,13 @@
 // build (`msg_before`+`msg_limit` pages, `msg_limit` tails, the full history)
 // with promises only the scheduler settles; each request is known by the
 // call that sent it (a prefetch, a Start-jump), whatever its URL, and that
-// is what failures are injected into and what schedules name. Timers are
-// fake; the scheduler fires them in deadline order. A session switch does what loadSession()
-// does: it starts by setting _loadingSessionId, emptying the transcript,
-// resetting _messagesTruncated and _oldestIdx and force-releasing
-// _loadingOlder, and completes later by installing session B and its tail.
+// is what failures are injected into and what schedules name. Messages
+// carry timestamps, and a `msg_before` that is a timestamp pages by it.
+// Timers are fake; the scheduler fires them in deadline order. A session
+// switch does what loadSession() does: it starts by setting
+// _loadingSessionId, emptying the transcript, resetting _messagesTruncated
+// and _oldestIdx and force-releasing _loadingOlder, and completes later by
+// installing session B and its tail.
 
 'use strict';
 
@@ -703,7 +705,7 @@ function finalProblem(world) {
 function settledProblem(world) {
   const expect = world.scenario.expect || {};
   const S = world.S;
-  if (expect.oldestIdxAtTop && keepsOldestIdx(world.job) && S.session && S.session.session_id === 'A') {
+  if (expect.oldestIdxAtTop && pagesByOldestIdx(world.job) && S.session && S.session.session_id === 'A') {
     const top = Array.isArray(S.messages) && S.messages.length ? Number(String(S.messages[0].content).slice(1)) : null;
     const oldest = safe(() => world.program.get._oldestIdx());
     if (top !== null && oldest !== top) {
@@ -713,10 +715,39 @@ function settledProblem(world) {
   return null;
 }
 
-// Does the file keep a page index? Some versions page by the oldest
-// message's timestamp instead, and checks about _oldestIdx skip them.
+// How the code reaches the page index, or null when the file keeps none.
+// Some versions page by the oldest message's timestamp instead, and checks
+// about _oldestIdx skip them.
+function oldestIdxAccess(job) {
+  if (job.state && job.state._oldestIdx) return job.state._oldestIdx;
+  return (job.free || []).includes('_oldestIdx') ? '_oldestIdx' : null;
+}
+
 function keepsOldestIdx(job) {
-  return Boolean(job.state && job.state._oldestIdx) || (job.free || []).includes('_oldestIdx');
+  return oldestIdxAccess(job) !== null;
+}
+
+// Does the prefetch itself read the page index? A file that pages by
+// timestamp may still declare one (jsfix adds it for the full load's reset)
+// that no page request ever uses.
+function pagesByOldestIdx(job) {
+  if (!('pagesByOldestIdx' in job)) {
+    const access = oldestIdxAccess(job);
+    const name = access && access.split('.').pop();
+    job.pagesByOldestIdx = name !== null && namesInFunction(job.source, '_loadOlderMessages').has(name);
+  }
+  return job.pagesByOldestIdx;
+}
+
+// The names (identifiers and property names) in a top-level function of `source`.
+function namesInFunction(source, fn) {
+  const tokens = tokenize(source);
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (!isName(tokens[i], 'function') || !isName(tokens[i + 1], fn) || !isPunct(tokens[i + 2], '(')) continue;
+    const open = matching(tokens, i + 2) + 1;
+    return new Set(tokens.slice(open, matching(tokens, open) + 1).filter(t => t.type === 'name').map(t => t.value));
+  }
+  return new Set();
 }
 
 // The checks of a scenario that do not apply to this file, with the reason.
@@ -725,6 +756,8 @@ function skippedChecks(job, scenario) {
   const skipped = [];
   if ((expect.oldestIdxZero || expect.oldestIdxAtTop) && !keepsOldestIdx(job)) {
     skipped.push('_oldestIdx: the file keeps no _oldestIdx');
+  } else if (expect.oldestIdxAtTop && !pagesByOldestIdx(job)) {
+    skipped.push('_oldestIdx: _loadOlderMessages does not page by it');
   }
   return skipped;
 }
