@@ -1498,11 +1498,15 @@ function extractFromText(text) {
 // to the one that froze, and goes on with the scenarios after it in a fresh
 // worker.
 
-const { Worker, isMainThread, parentPort } = require('worker_threads');
+const { Worker, parentPort, workerData } = require('worker_threads');
 
-// Progress from inside a worker: also its heartbeat. A no-op elsewhere.
+// Marks the harness's own worker (not any thread that merely loads this file).
+const WORKER_MARK = 'jsfix-harness-worker';
+const IN_WORKER = workerData === WORKER_MARK && parentPort !== null;
+
+// Progress from inside the worker: also its heartbeat. A no-op elsewhere.
 function progress(message) {
-  if (!isMainThread && parentPort) parentPort.postMessage(message);
+  if (IN_WORKER) parentPort.postMessage(message);
 }
 
 class Watcher {
@@ -1513,7 +1517,7 @@ class Watcher {
   // Run one job in the worker. Resolves with {answer} or, when it stalls,
   // {stalled: {name, title, skipped, schedules, trace, next}, finished: [results]}.
   attempt(job, stallMs) {
-    if (!this.worker) this.worker = new Worker(__filename);
+    if (!this.worker) this.worker = new Worker(__filename, { workerData: WORKER_MARK });
     const worker = this.worker;
     return new Promise((resolve, reject) => {
       const finished = [];
@@ -1527,6 +1531,7 @@ class Watcher {
         clearTimeout(timer);
         worker.off('message', onMessage);
         worker.off('error', onError);
+        worker.off('exit', onExit);
       };
       const onStall = () => {
         cleanUp();
@@ -1538,6 +1543,7 @@ class Watcher {
         this.worker = null;
         reject(error);
       };
+      const onExit = code => onError(new Error(`the harness worker exited (code ${code}) before it answered`));
       const onMessage = message => {
         arm();
         track(message);
@@ -1558,6 +1564,7 @@ class Watcher {
       };
       worker.on('message', onMessage);
       worker.on('error', onError);
+      worker.on('exit', onExit);
       arm();
       worker.postMessage(job);
     });
@@ -1707,7 +1714,7 @@ async function run(job) {
   return { ok: true, scenarios };
 }
 
-if (!isMainThread && parentPort) serveJobs();
+if (IN_WORKER) serveJobs();
 else if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
