@@ -230,7 +230,7 @@ def require_node() -> None:
 def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: FromFileOption = None) -> None:
     """Run each file's own two functions under node through every race scenario."""
     from jsfix.discover import select_files
-    from jsfix.verify import VerifyError, verify_path
+    from jsfix.verify import Verdict, VerifyError, verify_path
 
     require_node()
     err = Console(stderr=True, highlight=False)
@@ -246,9 +246,11 @@ def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: F
             codes.append(EXIT_UNVERIFIABLE)
             continue
         files.append({"path": label, **report.to_dict()})
-        codes.append(EXIT_OK if report.holds else EXIT_FOUND)
+        # An exploration that stopped short proves nothing: exit 4, like a file it cannot model.
+        codes.append({Verdict.HOLDS: EXIT_OK, Verdict.VIOLATED: EXIT_FOUND}.get(report.verdict, EXIT_UNVERIFIABLE))
         if as_json != "-":
-            verdict = "holds" if report.holds else f"VIOLATED ({len(report.violated)} scenario(s))"
+            unproven = report.violated or report.incomplete
+            verdict = "holds" if report.holds else f"{report.verdict.upper()} ({len(unproven)} scenario(s))"
             print(f"{label}: {verdict}")
             print("\n".join("  " + line for line in report.describe().splitlines()))
     exit_code = most_serious(codes)

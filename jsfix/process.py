@@ -164,9 +164,13 @@ def verify_fixed_text(result: FileResult, fixed_text: str) -> FileResult:
         return nothing_written(result, Outcome.FAILED, f"cannot verify: {error}")
     except VerifyError as error:
         return nothing_written(result, Outcome.REFUSED, f"verify could not run the fixed functions: {error}")
-    if not report.holds:
+    if report.violated:
         broken = "; ".join(f"{each.name}: {each.violation}" for each in report.violated)
         reason = f"verify found a race in the fixed text ({broken})"
+        return nothing_written(result, Outcome.REFUSED, reason, verify=report.to_dict())
+    if report.incomplete:
+        unproven = "; ".join(f"{each.name}: {each.stopped}" for each in report.incomplete)
+        reason = f"verify could not explore the fixed text fully ({unproven})"
         return nothing_written(result, Outcome.REFUSED, reason, verify=report.to_dict())
     return replace(result, verify=report.to_dict())
 

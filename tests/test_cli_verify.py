@@ -11,7 +11,7 @@ from conftest import FIXTURES
 from typer.testing import CliRunner
 
 from jsfix import cli, verify
-from jsfix.outcomes import EXIT_FOUND, EXIT_NO_NODE, EXIT_PROBLEM
+from jsfix.outcomes import EXIT_FOUND, EXIT_NO_NODE, EXIT_PROBLEM, EXIT_UNVERIFIABLE
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 runner = CliRunner()
@@ -68,7 +68,8 @@ def test_apply_verify_writes_and_reports_the_verdict(tmp_path: Path):
 
 def test_apply_verify_writes_nothing_on_a_violation(monkeypatch, tmp_path: Path):
     violated = verify.ScenarioResult(
-        name="prefetch-then-start-jump", title="t", holds=False, schedules_explored=1, complete=True,
+        name="prefetch-then-start-jump", title="t", verdict=verify.Verdict.VIOLATED, holds=False,
+        schedules_explored=1, complete=True,
         violation="30 duplicate rows", schedule=("prefetch request sent",), errors=(),
     )
     monkeypatch.setattr(cli.shutil, "which", lambda name: "/usr/bin/node")
@@ -79,4 +80,40 @@ def test_apply_verify_writes_nothing_on_a_violation(monkeypatch, tmp_path: Path)
     result = runner.invoke(cli.app, ["apply", "--verify", str(target)])
     assert result.exit_code == EXIT_PROBLEM
     assert "verify found a race in the fixed text (prefetch-then-start-jump: 30 duplicate rows)" in result.stderr
+    assert target.read_bytes() == original
+
+
+INCOMPLETE = verify.ScenarioResult(
+    name="switch-during-both", title="t", verdict=verify.Verdict.INCOMPLETE, holds=False,
+    schedules_explored=2, complete=False, violation=None, schedule=(), errors=(),
+    stopped="it reached the cap of 2 schedules",
+)
+
+
+def test_verify_exits_4_when_a_scenario_could_not_be_explored_fully(monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(cli.shutil, "which", lambda name: "/usr/bin/node")
+    monkeypatch.setattr(verify, "verify_path", lambda path: verify.VerifyReport(scenarios=(INCOMPLETE,), kept=()))
+    report_path = tmp_path / "report.json"
+    result = runner.invoke(cli.app, ["verify", str(PARENT / "expected.js"), "--json", str(report_path)])
+    assert result.exit_code == EXIT_UNVERIFIABLE
+    assert "INCOMPLETE (1 scenario(s))" in result.stdout
+    assert "  incomplete switch-during-both: t: stopped after 2 schedules: it reached the cap of 2 schedules" in (
+        result.stdout
+    )
+    (entry,) = json.loads(report_path.read_text())["files"]
+    assert (entry["verdict"], entry["holds"]) == ("incomplete", False)
+
+
+def test_apply_verify_writes_nothing_when_the_exploration_stopped_short(monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(cli.shutil, "which", lambda name: "/usr/bin/node")
+    monkeypatch.setattr(verify, "verify_source", lambda text: verify.VerifyReport(scenarios=(INCOMPLETE,), kept=()))
+    target = tmp_path / "sessions.js"
+    original = (PARENT / "input.js").read_bytes()
+    target.write_bytes(original)
+    result = runner.invoke(cli.app, ["apply", "--verify", str(target)])
+    assert result.exit_code == EXIT_PROBLEM
+    assert (
+        "verify could not explore the fixed text fully (switch-during-both: it reached the cap of 2 schedules)"
+        in result.stderr
+    )
     assert target.read_bytes() == original

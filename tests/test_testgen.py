@@ -284,7 +284,7 @@ def test_an_equivalent_fix_gets_the_behavioural_tests_only_and_says_why(
 ):
     suite = generate_suite(text_of((FIXTURES / case / "input.js").read_bytes()))
     assert suite.structural == ()
-    assert len(suite.behavioural) == 9
+    assert len(suite.behavioural) == 13
     assert suite.note == (
         f"structural tests left out: {reason}, an equivalent fix, so the statements they would pin are not there"
     )
@@ -300,7 +300,7 @@ def test_a_file_the_module_could_not_read_like_esprima_gets_behavioural_tests_on
     # A declaration-like line in a comment would be found first by the module's scanner.
     text = "/*\nlet _messagesGeneration = 5;\n*/\n" + fixed_text(MUST_FIX[0])
     suite = generate_suite(text)
-    assert (suite.structural, len(suite.behavioural)) == ((), 9)
+    assert (suite.structural, len(suite.behavioural)) == ((), 13)
     assert suite.note == (
         "structural tests left out: without a parser, the generated tests would not find the "
         "declaration of _messagesGeneration that esprima finds"
@@ -320,7 +320,7 @@ def test_writing_then_running_again_rewrites_nothing(tmp_path: Path):
     assert first.outcome is GenOutcome.WROTE
     assert first.written == (DEFAULT_OUT, f"tests/{HARNESS_NAME}")
     assert (
-        first.message == "10 structural and 9 behavioural tests for static/sessions.js"
+        first.message == "10 structural and 13 behavioural tests for static/sessions.js"
     )
     stamps = [(repo / path).stat().st_mtime_ns for path in first.written]
     second = gen_tests(GenSettings(repo))
@@ -430,7 +430,7 @@ def test_the_command_line_writes_reports_and_exits(tmp_path: Path):
     assert wrote.output.splitlines() == [
         f"wrote  {DEFAULT_OUT}",
         f"wrote  tests/{HARNESS_NAME}",
-        "10 structural and 9 behavioural tests for static/sessions.js",
+        "10 structural and 13 behavioural tests for static/sessions.js",
     ]
     again = runner.invoke(app, ["gen-tests", str(repo)])
     assert (again.exit_code, again.output.strip()) == (
@@ -742,3 +742,56 @@ def test_the_command_line_defaults_are_the_librarys():
     command = typer.main.get_command(app).commands["gen-tests"]
     defaults = {param.name: param.default for param in command.params}
     assert (defaults["js"], defaults["out"]) == (DEFAULT_JS, DEFAULT_OUT)
+
+
+# --- the verdicts the behavioural tests read --------------------------------------------
+
+
+def behavioural_namespace(fork: Path, results: dict) -> dict:
+    """The generated module's namespace, with the harness's answer replaced by `results`."""
+    text = fixed_text(MUST_FIX[0])
+    (fork / "static").mkdir(parents=True, exist_ok=True)
+    (fork / DEFAULT_JS).write_text(text, encoding="utf-8")
+    module = generate_suite(text).files[0].text
+    namespace = {"__file__": str(fork / DEFAULT_OUT), "__name__": "generated_suite"}
+    exec(compile(module, DEFAULT_OUT, "exec"), namespace)  # noqa: S102 -- our own generated module
+    namespace["_race_results"] = lambda: results
+    return namespace
+
+
+def scenario_answer(**fields) -> dict:
+    return {
+        "title": "two Start-jumps at once", "verdict": "holds", "schedules": 3, "stopped": None,
+        "violation": None, "schedule": [], **fields,
+    }
+
+
+def test_an_incomplete_scenario_fails_its_test_saying_how_far_it_got(tmp_path: Path):
+    answer = scenario_answer(
+        verdict="incomplete", schedules=20000, stopped="it reached the cap of 20000 schedules"
+    )
+    namespace = behavioural_namespace(tmp_path, {"two-start-jumps": answer})
+    with pytest.raises(AssertionError) as raised:
+        namespace["test_two_start_jumps_load_the_history_once"]()
+    assert str(raised.value).startswith(
+        "two Start-jumps at once: incomplete: the harness explored 20000 schedules, "
+        "then stopped (it reached the cap of 20000 schedules) before it tried every one"
+    )
+
+
+def test_a_violated_scenario_fails_its_test_with_the_schedule_and_a_holding_one_passes(
+    tmp_path: Path,
+):
+    broken = scenario_answer(
+        verdict="violated", violation="30 duplicate rows", schedule=["a", "b: 30 duplicate rows"]
+    )
+    namespace = behavioural_namespace(tmp_path, {"two-start-jumps": broken})
+    with pytest.raises(AssertionError) as raised:
+        namespace["test_two_start_jumps_load_the_history_once"]()
+    assert str(raised.value).startswith(
+        "two Start-jumps at once: 30 duplicate rows\nThe schedule that breaks it:\n"
+        "  1. a\n  2. b: 30 duplicate rows"
+    )
+    behavioural_namespace(tmp_path, {"two-start-jumps": scenario_answer()})[
+        "test_two_start_jumps_load_the_history_once"
+    ]()

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from jsfix.verify import (
     NodeNotFound,
+    Verdict,
     VerifyError,
     build_job,
     extract,
+    run_batch,
     run_job,
     runner,
     verify_source,
@@ -38,6 +41,10 @@ SCENARIOS = [
     "prefetch-fails-during-start-jump",
     "full-load-resets-oldest-idx",
     "stale-prefetch-after-switch",
+    "two-prefetches-at-once",
+    "two-prefetches-in-a-row",
+    "empty-older-page",
+    "start-jump-during-second-page",
 ]
 
 STATE = """\
@@ -241,6 +248,7 @@ def test_unfixed_code_duplicates_rows_and_overwrites_the_new_session():
         "switch-during-both": "session B shows 90 messages of session A",
         "full-load-resets-oldest-idx": "_oldestIdx is 60 after the full load, not 0",
         "stale-prefetch-after-switch": "15 duplicate rows",
+        "start-jump-during-second-page": "30 duplicate rows",
     }
 
 
@@ -258,6 +266,7 @@ def test_a_report_reads_as_text_and_as_json():
     )
     data = json.loads(report.to_json())
     assert data == {
+        "verdict": "violated",
         "holds": False,
         "kept": [
             "_loadingSessionId",
@@ -272,6 +281,7 @@ def test_a_report_reads_as_text_and_as_json():
             {
                 "name": "prefetch-then-start-jump",
                 "title": "prefetch in flight, then Start-jump",
+                "verdict": "violated",
                 "holds": False,
                 "schedules_explored": 3,
                 "complete": True,
@@ -283,16 +293,21 @@ def test_a_report_reads_as_text_and_as_json():
                     "prefetch response: 30 duplicate rows",
                 ],
                 "errors": [],
+                "stopped": None,
+                "skipped": [],
             },
             {
                 "name": "two-start-jumps",
                 "title": "two Start-jumps at once",
+                "verdict": "holds",
                 "holds": True,
                 "schedules_explored": 3,
                 "complete": True,
                 "violation": None,
                 "schedule": [],
                 "errors": [],
+                "stopped": None,
+                "skipped": [],
             },
         ],
     }
@@ -326,14 +341,14 @@ def test_wait_helper_without_a_page_guard_lets_an_old_prefetch_release_the_lock(
     report = verify_source(bare)
     assert violated(report) == {"stale-prefetch-after-switch": "15 duplicate rows"}
     assert by_name(report)["stale-prefetch-after-switch"].schedule == (
-        "prefetch request sent",
+        "first prefetch request sent",
         "switch to session B starts",
         "session B loaded (last 30 of 45 messages)",
         "Start-jump request sent (session B)",
-        "prefetch response",
-        "prefetch request sent (session B)",
+        "first prefetch response",
+        "second prefetch request sent (session B)",
         "Start-jump (session B) response",
-        "prefetch (session B) response: 15 duplicate rows",
+        "second prefetch (session B) response: 15 duplicate rows",
     )
 
 
@@ -493,11 +508,40 @@ def test_exceptions_the_code_catches_are_listed():
 
 
 @needs_node
-def test_the_cap_on_schedules_is_reported():
-    report = verify_source(FIXED, scenarios=["switch-during-both"], max_schedules=2)
-    (scenario,) = report.scenarios
-    assert (scenario.holds, scenario.complete, scenario.schedules_explored) == (True, False, 2)
-    assert "stopped at the cap" in report.describe()
+def test_a_scenario_stopped_at_the_cap_is_incomplete_not_holding():
+    report = verify_source(FIXED, scenarios=["switch-during-both", "two-start-jumps"], max_schedules=2)
+    finished, capped = report.scenarios
+    assert (capped.verdict, capped.holds, capped.complete, capped.schedules_explored) == (
+        Verdict.INCOMPLETE, False, False, 2,
+    )
+    assert capped.stopped == "it reached the cap of 2 schedules"
+    assert (capped.violation, capped.schedule) == (None, ())
+    assert (finished.verdict, finished.holds, finished.complete) == (Verdict.HOLDS, True, True)
+    assert (report.verdict, report.holds, report.violated, report.incomplete) == (
+        Verdict.INCOMPLETE, False, (), (capped,),
+    )
+    assert report.describe() == (
+        "holds     two-start-jumps: two Start-jumps at once (2 schedules)\n"
+        "incomplete switch-during-both: session switch while prefetch and Start-jump are in flight: "
+        "stopped after 2 schedules: it reached the cap of 2 schedules"
+    )
+    data = report.to_dict()
+    assert (data["verdict"], data["holds"]) == ("incomplete", False)
+    assert [(s["verdict"], s["holds"], s["stopped"]) for s in data["scenarios"]] == [
+        ("holds", True, None),
+        ("incomplete", False, "it reached the cap of 2 schedules"),
+    ]
+
+
+@needs_node
+def test_a_violation_outweighs_an_incomplete_scenario():
+    # A violation found on the first order past the cap is still reported.
+    report = verify_source(UNFIXED, scenarios=["prefetch-then-start-jump", "two-start-jumps"], max_schedules=2)
+    assert [(s.verdict, s.schedules_explored) for s in report.scenarios] == [
+        (Verdict.VIOLATED, 3),
+        (Verdict.INCOMPLETE, 2),
+    ]
+    assert report.verdict is Verdict.VIOLATED
 
 
 # --- shapes met in forks ---------------------------------------------------
@@ -765,3 +809,349 @@ def test_harness_verifies_a_file_by_path_like_jsfix(tmp_path: Path):
     assert [s["violation"] for s in by_path["scenarios"] if s["name"] == "prefetch-then-start-jump"] == [
         "30 duplicate rows"
     ]
+
+
+# --- requests are known by the call that sent them ------------------------------
+
+# A full load that pages back to the start in a loop, `msg_before` and all,
+# instead of asking for the whole history at once: its requests look like a
+# prefetch's, but they are the Start-jump's.
+PAGING_FULL_LOAD = replace_once(
+    FIXED_FULL_LOAD,
+    """\
+    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`);
+    if (!data || !data.session) return;
+    if (!S.session || S.session.session_id !== sid) return;
+    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+    const msgs = (data.session.messages || []).filter(m => m && m.role);
+""",
+    """\
+    let msgs = S.messages.slice();
+    let before = _oldestIdx;
+    while (before > 0) {
+      const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1&msg_before=${before}&msg_limit=300`);
+      if (!data || !data.session) return;
+      if (!S.session || S.session.session_id !== sid) return;
+      if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+      const page = (data.session.messages || []).filter(m => m && m.role);
+      if (!page.length) break;
+      msgs = [...page, ...msgs];
+      before = data.session._messages_truncated ? data.session._messages_offset : 0;
+    }
+""",
+)
+PAGING = STATE + GENERATION + PREFETCH + PAGING_FULL_LOAD
+
+
+def schedules_of(text: str, scenario: str) -> list[list[str]]:
+    answer = run_job({**build_job(text, scenarios=[scenario]), "traces": True})
+    return answer["scenarios"][0]["traces"]
+
+
+@needs_node
+def test_a_full_load_that_pages_with_msg_before_is_still_the_start_jump():
+    assert violated(verify_source(PAGING)) == {}
+    # The injected failure lands on the Start-jump's own paging request ...
+    assert schedules_of(PAGING, "start-jump-fails") == [
+        [
+            "Start-jump request sent",
+            "Start-jump request fails",
+            "prefetch request sent",
+            "prefetch response",
+        ]
+    ]
+    # ... and a failing prefetch leaves the Start-jump's requests alone.
+    assert schedules_of(PAGING, "prefetch-fails-during-start-jump")[0] == [
+        "prefetch request sent",
+        "Start-jump called, no request yet",
+        "prefetch request fails",
+        "16 ms timer fires, Start-jump request sent",
+        "Start-jump response",
+    ]
+
+
+@needs_node
+def test_a_paging_full_load_that_keeps_the_lock_on_failure_is_caught():
+    leaky = STATE + GENERATION + PREFETCH + replace_once(
+        replace_once(PAGING_FULL_LOAD, "  try {\n", "  {\n"),
+        "  } finally {\n    _loadingOlder = false;\n  }\n",
+        "    _loadingOlder = false;\n  }\n",
+    )
+    assert violated(verify_source(leaky)) == {
+        "start-jump-fails": "lock still held: _loadingOlder is true after everything settled",
+    }
+
+
+@needs_node
+def test_a_request_sent_from_a_timer_belongs_to_the_call_that_set_the_timer():
+    # The full load sends its request from a timer callback: the timer
+    # carries the caller from where it was set to where it fires.
+    deferred = replace_once(
+        FIXED,
+        "    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`);\n",
+        "    const data = await new Promise((resolve, reject) => setTimeout(() => "
+        "api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1`).then(resolve, reject), 0));\n",
+    )
+    assert schedules_of(deferred, "start-jump-fails") == [
+        [
+            "Start-jump called, no request yet",
+            "0 ms timer fires, Start-jump request sent",
+            "Start-jump request fails",
+            "prefetch request sent",
+            "prefetch response",
+        ]
+    ]
+    assert violated(verify_source(deferred)) == {}
+
+
+@needs_node
+def test_two_calls_of_the_same_kind_are_told_apart_by_rank():
+    (schedule, *_) = schedules_of(FIXED, "two-start-jumps")
+    assert schedule == [
+        "first Start-jump request sent",
+        "first Start-jump response",
+        "second Start-jump called, returns without a request",
+    ]
+
+
+MIRROR = Path("/work/.mirror/nesquena+hermes-webui/repo")
+
+
+def upstream_file(revision: str) -> str | None:
+    """static/sessions.js at an upstream revision, from a local mirror when there is one."""
+    if not MIRROR.is_dir() or shutil.which("git") is None:
+        return None
+    shown = subprocess.run(
+        ["git", "-C", str(MIRROR), "show", f"{revision}:static/sessions.js"],
+        capture_output=True, check=False,
+    )
+    return shown.stdout.decode("utf-8-sig") if shown.returncode == 0 else None
+
+
+@needs_node
+def test_upstream_full_load_that_pages_back_in_a_loop_holds():
+    # 23c2e1bd8 ("bound large session loading") pages its full load back
+    # with msg_before/msg_limit=300: those are the Start-jump's requests.
+    text = upstream_file("23c2e1bd8")
+    if text is None:
+        pytest.skip("no upstream mirror here")
+    assert violated(verify_source(text)) == {}
+
+
+# --- scrolling twice ----------------------------------------------------------------
+
+ENTRY_GATE = "  if (_loadingOlder || !_messagesTruncated) return;\n"
+SID = "  const sid = S.session ? S.session.session_id : null;\n"
+LOCK_CLAIM = "  _loadingOlder = true;\n  const startGeneration"
+PAGE_INDEX = "    _oldestIdx = data.session._messages_offset || 0;\n"
+
+
+@needs_node
+def test_fixed_code_pages_back_twice_and_stops_at_an_empty_page():
+    schedules = {name: schedules_of(FIXED, name) for name in SCENARIOS[-4:]}
+    assert schedules["two-prefetches-at-once"] == [
+        ["first prefetch request sent", "second prefetch called, returns without a request", "first prefetch response"],
+    ]
+    assert schedules["two-prefetches-in-a-row"] == [
+        ["first prefetch request sent", "first prefetch response", "second prefetch request sent", "second prefetch response"],
+    ]
+    assert schedules["empty-older-page"] == [
+        ["first prefetch request sent", "first prefetch response", "second prefetch called, returns without a request"],
+    ]
+    assert len(schedules["start-jump-during-second-page"]) == 2
+
+
+@needs_node
+def test_without_the_entry_gate_a_second_scroll_fetches_the_same_page_again():
+    report = verify_source(without(FIXED, ENTRY_GATE))
+    assert violated(report) == {
+        "two-prefetches-at-once": "30 duplicate rows",
+        "empty-older-page": "the second prefetch after the empty page asked the server again",
+    }
+    assert by_name(report)["two-prefetches-at-once"].schedule == (
+        "first prefetch request sent",
+        "second prefetch request sent",
+        "first prefetch response",
+        "second prefetch response: 30 duplicate rows",
+    )
+
+
+@needs_node
+def test_without_the_lock_claim_two_scrolls_prepend_the_page_twice():
+    report = verify_source(replace_once(FIXED, LOCK_CLAIM, "  const startGeneration"))
+    assert violated(report) == {"two-prefetches-at-once": "30 duplicate rows"}
+
+
+@needs_node
+def test_without_the_session_id_the_prefetch_loads_nothing():
+    # `sid` is then a name the file never declares: a page stub, which is no
+    # session the server knows.
+    report = verify_source(without(FIXED, SID))
+    assert violated(report) == {
+        "two-prefetches-at-once": "the transcript has 30 of 90 messages after 2 prefetches; expected 60",
+        "two-prefetches-in-a-row": "the transcript has 30 of 90 messages after 2 prefetches; expected 90",
+        "empty-older-page": "the second prefetch after the empty page asked the server again",
+    }
+
+
+@needs_node
+def test_without_the_page_index_moving_on_the_next_scroll_asks_for_the_same_page():
+    report = verify_source(without(FIXED, PAGE_INDEX))
+    assert violated(report) == {
+        "two-prefetches-at-once": "_oldestIdx is 60 while the oldest row shown is A30",
+        "two-prefetches-in-a-row": "_oldestIdx is 60 while the oldest row shown is A30",
+        "start-jump-during-second-page": "30 duplicate rows",
+    }
+    # Checked as soon as the first page has settled, before the second scroll.
+    assert by_name(report)["two-prefetches-in-a-row"].schedule == (
+        "first prefetch request sent",
+        "first prefetch response: _oldestIdx is 60 while the oldest row shown is A30",
+    )
+
+
+@needs_node
+def test_a_prefetch_that_keeps_asking_after_an_empty_page_is_caught():
+    asking = replace_once(FIXED, "    if (!page.length) { _messagesTruncated = false; return; }\n", "    if (!page.length) return;\n")
+    report = verify_source(asking)
+    assert violated(report) == {
+        "empty-older-page": "the second prefetch after the empty page asked the server again",
+    }
+
+
+@needs_node
+def test_a_prefetch_that_drops_the_transcript_on_an_empty_page_loses_rows():
+    dropping = replace_once(
+        FIXED, "    if (!page.length) { _messagesTruncated = false; return; }\n",
+        "    if (!page.length) { S.messages = page; _messagesTruncated = false; return; }\n",
+    )
+    assert violated(verify_source(dropping)) == {
+        "empty-older-page": "the transcript has 0 of 90 messages after 2 prefetches; expected 30",
+    }
+
+
+@needs_node
+def test_start_jump_during_the_second_page_duplicates_rows_in_unfixed_code():
+    report = verify_source(UNFIXED, scenarios=["start-jump-during-second-page"])
+    assert report.scenarios[0].schedule == (
+        "first prefetch request sent",
+        "first prefetch response",
+        "second prefetch request sent",
+        "Start-jump request sent",
+        "Start-jump response",
+        "second prefetch response: 30 duplicate rows",
+    )
+
+
+# An old way of paging: the cursor is the oldest loaded message's timestamp,
+# and there is no page index at all.
+TIMESTAMP_PREFETCH = """\
+async function _loadOlderMessages() {
+  if (_loadingOlder || !_messagesTruncated) return;
+  const sid = S.session ? S.session.session_id : null;
+  if (!sid || !S.messages.length) return;
+  const first = S.messages[0];
+  const cursor = first._ts || first.timestamp || 0;
+  _loadingOlder = true;
+  const startGeneration = _messagesGeneration;
+  try {
+    const data = await api(`/api/session?session_id=${encodeURIComponent(sid)}&messages=1&msg_before=${encodeURIComponent(String(cursor))}&msg_limit=${_PAGE_SIZE}`);
+    if (!data || !data.session) return;
+    if (!S.session || S.session.session_id !== sid) return;
+    if (_loadingSessionId !== null && _loadingSessionId !== sid) return;
+    if (_messagesGeneration !== startGeneration) return;
+    const page = (data.session.messages || []).filter(m => m && m.role);
+    if (!page.length) { _messagesTruncated = false; return; }
+    S.messages = [...page, ...S.messages];
+    _messagesTruncated = !!data.session._messages_truncated;
+  } finally {
+    _loadingOlder = false;
+  }
+}
+"""
+TIMESTAMPS = (
+    STATE.replace("let _oldestIdx = 0;\n", "")
+    + GENERATION
+    + TIMESTAMP_PREFETCH
+    + without(FIXED_FULL_LOAD, OLDEST_RESET)
+)
+
+
+@needs_node
+def test_a_file_that_pages_by_timestamp_is_served_and_skips_the_page_index_checks():
+    report = verify_source(TIMESTAMPS)
+    assert violated(report) == {}
+    skipped = {s.name: s.skipped for s in report.scenarios if s.skipped}
+    reason = ("_oldestIdx: the file keeps no _oldestIdx",)
+    assert skipped == {
+        "full-load-resets-oldest-idx": reason,
+        "two-prefetches-at-once": reason,
+        "two-prefetches-in-a-row": reason,
+    }
+    assert "    skipped: _oldestIdx: the file keeps no _oldestIdx" in report.describe()
+    assert report.to_dict()["scenarios"][-3]["skipped"] == list(reason)
+    assert schedules_of(TIMESTAMPS, "two-prefetches-in-a-row") == [
+        ["first prefetch request sent", "first prefetch response", "second prefetch request sent", "second prefetch response"],
+    ]
+    # Without its generation guard it still races, cursor or not.
+    assert violated(verify_source(without(TIMESTAMPS, "    if (_messagesGeneration !== startGeneration) return;\n"))) == {
+        "stale-prefetch-after-switch": "15 duplicate rows",
+    }
+
+
+# --- the watchdog and batches ---------------------------------------------------------
+
+
+@needs_node
+def test_a_loop_that_never_yields_is_an_incomplete_scenario_and_the_rest_still_run():
+    # The wait loop without its await spins forever once a prefetch holds the lock.
+    frozen = replace_once(FIXED, "      await new Promise(resolve => setTimeout(resolve, 16));\n", "")
+    job = build_job(frozen, scenarios=["prefetch-then-start-jump", "full-load-resets-oldest-idx"])
+    report = runner.report_of(run_job({**job, "stallSeconds": 1}), job)
+    stuck, after = report.scenarios
+    assert (stuck.verdict, stuck.holds, stuck.complete, stuck.violation) == (Verdict.INCOMPLETE, False, False, None)
+    # The first three orders call Start-jump once the prefetch is done; the
+    # fourth calls it while the prefetch holds the lock.
+    assert stuck.stopped == 'schedule 4 froze at "Start-jump called": the code ran 1 s without yielding'
+    assert stuck.schedule == ("prefetch request sent", "Start-jump called: froze (1 s without yielding)")
+    assert (stuck.schedules_explored, after.name, after.verdict) == (3, "full-load-resets-oldest-idx", Verdict.HOLDS)
+    assert report.verdict is Verdict.INCOMPLETE
+
+
+@needs_node
+def test_a_batch_answers_every_job_in_order_in_one_process():
+    jobs = [
+        build_job(UNFIXED, scenarios=["prefetch-then-start-jump"]),
+        {"source": 42},
+        build_job(FIXED, scenarios=["prefetch-then-start-jump"]),
+    ]
+    first, broken, last = run_batch(jobs)
+    assert [s["verdict"] for s in first["scenarios"]] == ["violated"]
+    assert broken == {"ok": False, "error": 'the job has no "source", "file" or "text"'}
+    assert [s["verdict"] for s in last["scenarios"]] == ["holds"]
+    assert run_batch([]) == []
+
+
+@needs_node
+def test_stop_at_first_failure_runs_no_further_scenario():
+    answer = run_job(build_job(UNFIXED, stop_at_first_failure=True))
+    assert [(s["name"], s["verdict"]) for s in answer["scenarios"]] == [("prefetch-then-start-jump", "violated")]
+    answer = run_job(build_job(FIXED, stop_at_first_failure=True))
+    assert [s["verdict"] for s in answer["scenarios"]] == ["holds"] * len(SCENARIOS)
+
+
+@needs_node
+def test_a_page_index_the_prefetch_never_reads_is_not_held_to_the_oldest_row():
+    # Paging by timestamp while keeping an _oldestIdx for the full load's
+    # reset only (what jsfix adds to such a file).
+    text = STATE + GENERATION + TIMESTAMP_PREFETCH + FIXED_FULL_LOAD
+    report = verify_source(text)
+    assert violated(report) == {}
+    reason = ("_oldestIdx: _loadOlderMessages does not page by it",)
+    assert {s.name: s.skipped for s in report.scenarios if s.skipped} == {
+        "two-prefetches-at-once": reason,
+        "two-prefetches-in-a-row": reason,
+    }
+    # The full load's reset is still checked.
+    assert violated(verify_source(replace_once(text, OLDEST_RESET, "    _oldestIdx = 5;\n"))) == {
+        "full-load-resets-oldest-idx": "_oldestIdx is 5 after the full load, not 0",
+    }

@@ -75,6 +75,31 @@ _DESCRIPTIONS = {
         "test_old_sessions_prefetch_cannot_spoil_the_new_sessions_start_jump",
         "A prefetch for the old session that lands after a switch must not disturb the new session's loads.",
     ),
+    "two-prefetches-at-once": (
+        "test_a_second_scroll_during_a_prefetch_adds_the_page_once",
+        (
+            "A second scroll event while the first prefetch is in flight must not prepend the same page "
+            "again; the page lands once and ``_oldestIdx`` points at its first message."
+        ),
+    ),
+    "two-prefetches-in-a-row": (
+        "test_two_prefetches_in_a_row_load_the_page_before_each_time",
+        (
+            "Scrolling up twice loads the page before the tail, then the page before that: every message "
+            "once and in order, with ``_oldestIdx`` at the oldest one shown."
+        ),
+    ),
+    "empty-older-page": (
+        "test_an_empty_older_page_keeps_the_transcript_and_stops_the_prefetch",
+        (
+            "When the server has nothing older, the empty page leaves the transcript as it was and the "
+            "next scroll asks the server for nothing."
+        ),
+    ),
+    "start-jump-during-second-page": (
+        "test_start_jump_during_the_second_prefetch_keeps_one_copy_of_each_message",
+        "A Start-jump while the second older page is in flight ends with the full history exactly once.",
+    ),
 }
 
 

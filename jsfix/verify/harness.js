@@ -43,20 +43,33 @@
 //     "scenarios": null,         // names to run (see SCENARIOS), null = all
 //     "maxSteps": 200,           // steps in one schedule before "livelock"
 //     "maxSchedules": 20000,     // schedules per scenario before giving up
-//     "traces": false            // also list every schedule explored
+//     "traces": false,           // also list every schedule explored
+//     "stopAtFirstFailure": false, // stop after the first scenario that does
+//                                //   not hold (enough to know a file fails)
+//     "stallSeconds": 3          // a schedule step that runs this long
+//                                //   without yielding has frozen
 //   Other fields are ignored.
 //
-// Result (JSON on stdout, exit status 0 even when a scenario is violated):
+//   {"batch": [job, job, ...]}  runs each job in turn in one process and
+//     writes one result line per job, in order, as each finishes.
+//
+// Result (one JSON line on stdout, exit status 0 even when a scenario is violated):
 //   {"ok": true, "scenarios": [{
 //      "name": "prefetch-then-start-jump",
 //      "title": "prefetch in flight, then Start-jump",
-//      "holds": false,
+//      "verdict": "violated",     // "holds" | "violated" | "incomplete"
+//      "holds": false,            // true only when the verdict is "holds"
 //      "schedules": 7,            // complete schedules explored
-//      "complete": true,          // false when maxSchedules was reached
-//      "violation": "30 duplicate rows",          // null when it holds
+//      "complete": true,          // false when the exploration stopped short
+//      "stopped": null,           // why it stopped short: "it reached the cap of 20000 schedules",
+//                                 //   or a schedule froze (see the watchdog below)
+//      "violation": "30 duplicate rows",          // null unless violated
 //      "schedule": ["prefetch request sent", "Start-jump request sent",
 //                   "Start-jump response", "prefetch response: 30 duplicate rows"],
-//      "errors": []               // unexpected exceptions the code swallowed
+//                                 // the breaking schedule, or the one that froze
+//      "errors": [],              // unexpected exceptions the code swallowed
+//      "skipped": []              // checks that do not apply to this file, with the reason:
+//                                 //   "_oldestIdx: the file keeps no _oldestIdx"
 //   }, ...]}
 //   or {"ok": false, "error": "why nothing could run"}.
 //
@@ -64,15 +77,27 @@
 // loaded (_oldestIdx 60, _messagesTruncated true); session B has 45, and a
 // switch loads its last 30. A fake `api()` answers the URLs the functions
 // build (`msg_before`+`msg_limit` pages, `msg_limit` tails, the full history)
-// with promises only the scheduler settles. Timers are fake; the scheduler
-// fires them in deadline order. A session switch does what loadSession()
-// does: it starts by setting _loadingSessionId, emptying the transcript,
-// resetting _messagesTruncated and _oldestIdx and force-releasing
-// _loadingOlder, and completes later by installing session B and its tail.
+// with promises only the scheduler settles; each request is known by the
+// call that sent it (a prefetch, a Start-jump), whatever its URL, and that
+// is what failures are injected into and what schedules name. Messages
+// carry timestamps, and a `msg_before` that is a timestamp pages by it.
+// Timers are fake; the scheduler fires them in deadline order. A session
+// switch does what loadSession() does: it starts by setting
+// _loadingSessionId, emptying the transcript, resetting _messagesTruncated
+// and _oldestIdx and force-releasing _loadingOlder, and completes later by
+// installing session B and its tail.
 
 'use strict';
 
 const vm = require('vm');
+const { AsyncLocalStorage } = require('async_hooks');
+
+// The call (a prefetch, a Start-jump) whose code is running right now. Every
+// call runs inside `caller.run(call, ...)`; promises carry the store across
+// awaits (also those made by the vm context's own Promise), and the fake
+// timers carry it from where a timer is set to where it fires. So a request
+// is known by who sent it, never guessed from its URL.
+const caller = new AsyncLocalStorage();
 
 const HISTORY = { A: 90, B: 45 };
 const TAIL = 30;
@@ -90,7 +115,9 @@ const PASSED_THROUGH = new Set([
   'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'structuredClone', 'AbortController', 'atob', 'btoa',
 ]);
 
-// Calls the scenarios make. `label` is how schedules name the caller.
+// Calls the scenarios make. `label` is how schedules name the caller; when a
+// scenario makes a call more than once, each is named by its rank ("second
+// prefetch").
 const CALLS = {
   loadOlder: { fn: '_loadOlderMessages', label: 'prefetch' },
   ensureAll: { fn: '_ensureAllMessagesLoaded', label: 'Start-jump' },
@@ -99,10 +126,12 @@ const CALLS = {
 // Each scenario: calls made at the start (in order, each running to its
 // first await), calls the scheduler may make at any point of the schedule
 // ("anytime": also while the first ones are in flight; `afterSwitch` ones
-// only once session B is loaded), calls made once everything has settled
-// ("later"), which requests fail, and what must hold at the end on top of
-// the invariants every scenario checks. A call is "loadOlder", "ensureAll"
-// or "switch".
+// only once session B is loaded, `afterLater` ones only once the first
+// "later" call is made), calls made once everything has settled ("later"),
+// whose requests fail (every request a call of that kind sends), how the
+// server differs from the usual one, and what must hold on top of the
+// invariants every scenario checks (see finalProblem and settledProblem).
+// A call is "loadOlder", "ensureAll" or "switch".
 const SCENARIOS = [
   {
     name: 'prefetch-then-start-jump',
@@ -144,14 +173,14 @@ const SCENARIOS = [
     title: 'Start-jump request fails, then a prefetch',
     start: ['ensureAll'],
     later: ['loadOlder'],
-    fail: ['full'],
+    fail: ['ensureAll'],
     expect: { laterRequest: true },
   },
   {
     name: 'prefetch-fails-during-start-jump',
     title: 'prefetch request fails while Start-jump waits',
     start: ['loadOlder', 'ensureAll'],
-    fail: ['page'],
+    fail: ['loadOlder'],
     expect: { full: true },
   },
   {
@@ -171,12 +200,51 @@ const SCENARIOS = [
     anytime: ['switch', { call: 'ensureAll', afterSwitch: true }, { call: 'loadOlder', afterSwitch: true }],
     expect: { session: 'B' },
   },
+  // Scrolling twice. The entry gate and the lock claim keep a second scroll
+  // event from sending the same page again; the page index moving on makes
+  // the next scroll ask for the page before it.
+  {
+    name: 'two-prefetches-at-once',
+    title: 'a second scroll event while the first prefetch is in flight',
+    start: ['loadOlder', 'loadOlder'],
+    expect: { rows: 60, oldestIdxAtTop: true },
+  },
+  {
+    name: 'two-prefetches-in-a-row',
+    title: 'two prefetches one after the other page back twice',
+    start: ['loadOlder'],
+    later: ['loadOlder'],
+    expect: { rows: HISTORY.A, oldestIdxAtTop: true },
+  },
+  {
+    // The server has nothing before the loaded tail: the page comes back
+    // empty and says so (not truncated), and the next scroll asks for nothing.
+    name: 'empty-older-page',
+    title: 'the server has no older messages: an empty page, then another scroll',
+    start: ['loadOlder'],
+    later: ['loadOlder'],
+    server: { olderGone: true },
+    expect: { rows: TAIL, noLaterRequest: true },
+  },
+  {
+    name: 'start-jump-during-second-page',
+    title: 'Start-jump while the second older page is in flight',
+    start: ['loadOlder'],
+    later: ['loadOlder'],
+    anytime: [{ call: 'ensureAll', afterLater: true }],
+    expect: { full: true },
+  },
 ];
 
 // ---------------------------------------------------------------- the page
 
+// Message i of a session was sent at TIMESTAMP_BASE + i minutes (seconds
+// since the epoch, as the server stores them): some versions page by the
+// oldest loaded message's timestamp instead of an index.
+const TIMESTAMP_BASE = 1.7e9;
+
 function makeMessage(sid, i) {
-  return { role: i % 2 === 0 ? 'user' : 'assistant', content: `${sid}${i}` };
+  return { role: i % 2 === 0 ? 'user' : 'assistant', content: `${sid}${i}`, timestamp: TIMESTAMP_BASE + 60 * i };
 }
 
 function historyOf(sid) {
@@ -304,7 +372,6 @@ class World {
     this.anytimeDone = new Array((scenario.anytime || []).length).fill(false);
     this.laterDone = new Array((scenario.later || []).length).fill(false);
     this.switchState = 'none'; // none -> started -> done
-    this.laterRequestFrom = null;
 
     const sandbox = {};
     const context = vm.createContext(sandbox);
@@ -393,9 +460,12 @@ class World {
     const before = q.has('msg_before') ? Number(q.get('msg_before')) : null;
     const limit = q.has('msg_limit') ? Number(q.get('msg_limit')) : null;
     const wantsMessages = q.get('messages') !== '0';
+    // How the server reads the URL decides only what it answers; who asked
+    // is the call running now.
     let kind = 'full';
     if (!wantsMessages) kind = 'meta';
     else if (before !== null || limit !== null) kind = 'page';
+    const call = caller.getStore() || null;
     const request = {
       id: this.requests.length,
       sid,
@@ -403,13 +473,15 @@ class World {
       before,
       limit,
       status: 'pending',
-      label: kind === 'page' ? 'prefetch' : kind === 'full' ? 'Start-jump' : 'session load',
+      call,
+      label: call ? call.label : 'page',
     };
     request.promise = new this.Promise((resolve, reject) => {
       request.resolve = resolve;
       request.reject = reject;
     });
     this.requests.push(request);
+    if (call) call.requests.push(request);
     return request.promise;
   }
 
@@ -418,15 +490,20 @@ class World {
     if (!(sid in HISTORY)) return { session: null };
     const all = historyOf(sid);
     if (request.kind === 'meta') return { session: sessionOf(sid, undefined, 0) };
-    if (request.kind === 'full') return { session: sessionOf(sid, all, 0) };
+    // Messages the server still has: in `olderGone`, none before session
+    // A's loaded tail.
+    const first = this.scenario.server && this.scenario.server.olderGone && sid === 'A' ? HISTORY.A - TAIL : 0;
+    if (request.kind === 'full') return { session: sessionOf(sid, all.slice(first), 0) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
-    const end = request.before !== null ? Math.max(0, Math.min(all.length, request.before)) : all.length;
+    const end = request.before !== null ? Math.max(0, Math.min(all.length, indexBefore(all, request.before))) : all.length;
     const start = Math.max(0, end - limit);
-    return { session: sessionOf(sid, all.slice(start, end), start) };
+    const session = sessionOf(sid, all.slice(Math.max(start, first), Math.max(end, first)), start);
+    session._messages_truncated = start > first;
+    return { session };
   }
 
   settle(request) {
-    const failing = (this.scenario.fail || []).includes(request.kind);
+    const failing = request.call !== null && (this.scenario.fail || []).includes(request.call.what);
     request.status = failing ? 'failed' : 'answered';
     if (failing) request.reject(new this.Error(INJECTED_FAILURE));
     else request.resolve(this.answer(request));
@@ -438,7 +515,8 @@ class World {
   addTimer(kind, fn, delay, args) {
     if (typeof fn !== 'function') return 0;
     const ms = Math.max(0, Number(delay) || 0);
-    const t = { id: this.nextTimerId++, kind, fn, args, ms, due: this.clock + ms };
+    // The timer fires on behalf of whoever set it.
+    const t = { id: this.nextTimerId++, kind, fn, args, ms, due: this.clock + ms, store: caller.getStore() };
     this.timers.push(t);
     return t.id;
   }
@@ -450,17 +528,20 @@ class World {
 
   // ---- calls
 
-  call(what) {
+  // Start a call of the file's code; `later` marks one made once all else settled.
+  call(what, later = false) {
     const spec = CALLS[what];
-    const call = { what, fn: spec.fn, label: spec.label, status: 'pending', error: null };
+    const rank = this.calls.filter(c => c.what === what).length;
+    const label = callsOfKind(this.scenario, what) > 1 ? `${RANKS[rank] || `#${rank + 1}`} ${spec.label}` : spec.label;
+    const call = { what, fn: spec.fn, label, later, status: 'pending', error: null, requests: [] };
     this.calls.push(call);
     let promise;
     try {
-      promise = this.program[what]();
+      promise = caller.run(call, () => this.program[what]());
     } catch (error) {
       call.status = 'threw';
       call.error = error;
-      return;
+      return call;
     }
     Promise.resolve(promise).then(
       () => {
@@ -471,6 +552,7 @@ class World {
         call.error = error;
       },
     );
+    return call;
   }
 
   // A snapshot of everything that can influence what happens next, except
@@ -495,6 +577,21 @@ class World {
       this.switchState,
     ]);
   }
+}
+
+// A `msg_before` cursor as an index: an index already, or a timestamp
+// (the messages sent before it).
+function indexBefore(all, before) {
+  if (before < TIMESTAMP_BASE) return before;
+  return all.filter(m => m.timestamp < before).length;
+}
+
+const RANKS = ['first', 'second', 'third', 'fourth'];
+
+// How many times a scenario calls `what`, over all its phases.
+function callsOfKind(scenario, what) {
+  const entries = [...(scenario.start || []), ...(scenario.anytime || []), ...(scenario.later || [])];
+  return entries.filter(entry => (typeof entry === 'string' ? entry : entry.call) === what).length;
 }
 
 function safe(fn) {
@@ -573,23 +670,96 @@ function finalProblem(world) {
   if (expect.session && (!S.session || S.session.session_id !== expect.session)) {
     return `session ${S.session ? S.session.session_id : 'none'} is open at the end, expected ${expect.session}`;
   }
+  const shown = Array.isArray(S.messages) ? S.messages.length : 0;
   if (expect.full) {
     const total = HISTORY.A;
-    const shown = Array.isArray(S.messages) ? S.messages.length : 0;
     if (!S.session || S.session.session_id !== 'A' || shown !== total) {
       return `the transcript has ${shown} of ${total} messages after the Start-jump; expected the full history`;
     }
   }
-  if (expect.oldestIdxZero) {
+  if (expect.rows && shown < expect.rows) {
+    const pages = world.calls.filter(c => c.what === 'loadOlder').length;
+    return `the transcript has ${shown} of ${HISTORY.A} messages after ${pages} prefetch${pages === 1 ? '' : 'es'}; expected ${expect.rows}`;
+  }
+  if (expect.oldestIdxZero && keepsOldestIdx(world.job)) {
     const oldest = safe(() => get._oldestIdx());
     if (oldest !== 0) return `_oldestIdx is ${JSON.stringify(oldest)} after the full load, not 0`;
-    if (safe(() => get._messagesTruncated()) === true) return '_messagesTruncated is still true after the full load';
   }
+  if (expect.oldestIdxZero && safe(() => get._messagesTruncated()) === true) {
+    return '_messagesTruncated is still true after the full load';
+  }
+  const later = world.calls.filter(c => c.later);
   if (expect.laterRequest) {
-    const sent = world.laterRequestFrom !== null && world.requests.slice(world.laterRequestFrom).some(r => r.kind === 'page');
+    const sent = later.length > 0 && later.every(c => c.requests.length > 0);
     if (!sent) return 'lock leaked: a prefetch started after everything settled sent no request';
   }
+  if (expect.noLaterRequest) {
+    const asking = later.find(c => c.requests.length > 0);
+    if (asking) return `the ${asking.label} after the empty page asked the server again`;
+  }
+  return settledProblem(world);
+}
+
+// What is wrong whenever everything has settled (before a "later" call and
+// at the end), or null.
+function settledProblem(world) {
+  const expect = world.scenario.expect || {};
+  const S = world.S;
+  if (expect.oldestIdxAtTop && pagesByOldestIdx(world.job) && S.session && S.session.session_id === 'A') {
+    const top = Array.isArray(S.messages) && S.messages.length ? Number(String(S.messages[0].content).slice(1)) : null;
+    const oldest = safe(() => world.program.get._oldestIdx());
+    if (top !== null && oldest !== top) {
+      return `_oldestIdx is ${JSON.stringify(oldest)} while the oldest row shown is A${top}`;
+    }
+  }
   return null;
+}
+
+// How the code reaches the page index, or null when the file keeps none.
+// Some versions page by the oldest message's timestamp instead, and checks
+// about _oldestIdx skip them.
+function oldestIdxAccess(job) {
+  if (job.state && job.state._oldestIdx) return job.state._oldestIdx;
+  return (job.free || []).includes('_oldestIdx') ? '_oldestIdx' : null;
+}
+
+function keepsOldestIdx(job) {
+  return oldestIdxAccess(job) !== null;
+}
+
+// Does the prefetch itself read the page index? A file that pages by
+// timestamp may still declare one (jsfix adds it for the full load's reset)
+// that no page request ever uses.
+function pagesByOldestIdx(job) {
+  if (!('pagesByOldestIdx' in job)) {
+    const access = oldestIdxAccess(job);
+    const name = access && access.split('.').pop();
+    job.pagesByOldestIdx = name !== null && namesInFunction(job.source, '_loadOlderMessages').has(name);
+  }
+  return job.pagesByOldestIdx;
+}
+
+// The names (identifiers and property names) in a top-level function of `source`.
+function namesInFunction(source, fn) {
+  const tokens = tokenize(source);
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (!isName(tokens[i], 'function') || !isName(tokens[i + 1], fn) || !isPunct(tokens[i + 2], '(')) continue;
+    const open = matching(tokens, i + 2) + 1;
+    return new Set(tokens.slice(open, matching(tokens, open) + 1).filter(t => t.type === 'name').map(t => t.value));
+  }
+  return new Set();
+}
+
+// The checks of a scenario that do not apply to this file, with the reason.
+function skippedChecks(job, scenario) {
+  const expect = scenario.expect || {};
+  const skipped = [];
+  if ((expect.oldestIdxZero || expect.oldestIdxAtTop) && !keepsOldestIdx(job)) {
+    skipped.push('_oldestIdx: the file keeps no _oldestIdx');
+  } else if (expect.oldestIdxAtTop && !pagesByOldestIdx(job)) {
+    skipped.push('_oldestIdx: _loadOlderMessages does not page by it');
+  }
+  return skipped;
 }
 
 // ------------------------------------------------------------- the steps
@@ -599,14 +769,18 @@ function choices(world) {
   const keys = [];
   for (const r of world.requests) if (r.status === 'pending') keys.push(`respond:${r.id}`);
   if (world.switchState === 'started') keys.push('switch-done');
+  const laterStarted = world.laterDone.some(Boolean);
+  // An `afterLater` call does not hold the "later" calls back: it waits for them.
+  const waitsForLater = entry => entry.afterLater && !laterStarted;
   world.anytimeDone.forEach((done, i) => {
     const entry = world.scenario.anytime[i];
-    if (!done && !(entry.afterSwitch && world.switchState !== 'done')) keys.push(`anytime:${i}`);
+    if (done || waitsForLater(entry)) return;
+    if (!(entry.afterSwitch && world.switchState !== 'done')) keys.push(`anytime:${i}`);
   });
   const quiet =
     world.requests.every(r => r.status !== 'pending') &&
     world.calls.every(c => c.status !== 'pending') &&
-    world.anytimeDone.every(Boolean) &&
+    world.anytimeDone.every((done, i) => done || waitsForLater(world.scenario.anytime[i])) &&
     world.switchState !== 'started';
   if (quiet) {
     const next = world.laterDone.indexOf(false);
@@ -626,7 +800,7 @@ function callsSettledSince(world, statuses) {
     .map(c => `${c.label} ${c.status === 'resolved' ? 'returns' : 'fails'}`);
 }
 
-async function perform(world, what) {
+async function perform(world, what, later = false) {
   const before = world.requests.length;
   if (what === 'switch') {
     const set = world.program.set;
@@ -640,12 +814,11 @@ async function perform(world, what) {
     await flush();
     return 'switch to session B starts';
   }
-  world.call(what);
+  const call = world.call(what, later);
   await flush();
   const sent = requestsSentSince(world, before);
   if (sent.length) return sent.join(', ');
-  const call = world.calls[world.calls.length - 1];
-  const label = CALLS[what].label;
+  const label = call.label;
   return call.status === 'pending' ? `${label} called, no request yet` : `${label} called, returns without a request`;
 }
 
@@ -676,9 +849,9 @@ async function apply(world, key, onlyChoice) {
     const index = Number(arg);
     const list = kind === 'anytime' ? world.scenario.anytime : world.scenario.later;
     (kind === 'anytime' ? world.anytimeDone : world.laterDone)[index] = true;
-    if (kind === 'later') world.laterRequestFrom = world.requests.length;
     const entry = list[index];
-    return { text: await perform(world, typeof entry === 'string' ? entry : entry.call), stutter: false };
+    const text = await perform(world, typeof entry === 'string' ? entry : entry.call, kind === 'later');
+    return { text, stutter: false };
   }
   // 'timer': time passes. Fire timers in deadline order until one changes
   // something; a polling loop that keeps re-arming itself is fired again and
@@ -698,7 +871,7 @@ async function apply(world, key, onlyChoice) {
     else world.timers = world.timers.filter(x => x !== t);
     count++;
     try {
-      t.fn(...t.args);
+      caller.run(t.store, () => t.fn(...t.args));
     } catch (error) {
       world.errors.push(describeError(error));
     }
@@ -720,10 +893,13 @@ async function apply(world, key, onlyChoice) {
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
 async function runOnce(job, script, scenario, prefix, maxSteps) {
+  progress({ type: 'schedule' });
   const world = new World(job, script, scenario);
   const trace = [];
   for (const what of scenario.start || []) {
+    progress({ type: 'next', text: what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called` });
     trace.push(await perform(world, what));
+    progress({ type: 'step', text: trace[trace.length - 1] });
     const problem = transcriptProblem(world);
     if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
   }
@@ -745,8 +921,13 @@ async function runOnce(job, script, scenario, prefix, maxSteps) {
       key = keys[0];
       if (keys.length > 1) branches.push([depth, keys.slice(1)]);
     }
+    if (key.startsWith('later:')) {
+      const problem = settledProblem(world);
+      if (problem) return end('violation', problem);
+    }
     taken.push(key);
     const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
+    progress({ type: 'next', text: describeChoice(world, key) });
     const step = await apply(world, key, keys.length === 1);
     if (step.stutter) {
       // The timers only spin. If nothing else could happen this is where the
@@ -755,11 +936,28 @@ async function runOnce(job, script, scenario, prefix, maxSteps) {
       return lastChance ? end('violation', lastChance) : end('leaf');
     }
     trace.push(step.text);
+    progress({ type: 'step', text: step.text });
     const problem = transcriptProblem(world);
     if (problem) return end('violation', problem);
   }
   const problem = finalProblem(world);
   return problem ? end('violation', problem) : end('leaf');
+}
+
+// What a choice is about to do, for a schedule that freezes in it.
+function describeChoice(world, key) {
+  const [kind, arg] = key.split(':');
+  if (kind === 'respond') {
+    const request = world.requests[Number(arg)];
+    return `${request.label}${request.sid !== 'A' ? ` (session ${request.sid})` : ''} response`;
+  }
+  if (kind === 'switch-done') return 'session B loaded';
+  if (kind === 'anytime' || kind === 'later') {
+    const entry = world.scenario[kind][Number(arg)];
+    const what = typeof entry === 'string' ? entry : entry.call;
+    return what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`;
+  }
+  return 'time passes';
 }
 
 function withProblem(trace, problem) {
@@ -775,25 +973,32 @@ async function explore(job, script, scenario) {
   const result = {
     name: scenario.name,
     title: scenario.title,
+    verdict: 'holds',
     holds: true,
     schedules: 0,
     complete: true,
+    stopped: null,
     violation: null,
     schedule: [],
     errors: [],
+    skipped: skippedChecks(job, scenario),
   };
+  progress({ type: 'scenario', name: scenario.name, title: scenario.title, skipped: result.skipped });
   const stack = [[]];
   while (stack.length) {
-    if (result.schedules >= maxSchedules) {
-      result.complete = false;
-      break;
-    }
     const prefix = stack.pop();
     const run = await runOnce(job, script, scenario, prefix, maxSteps);
+    if (run.kind === 'leaf' && result.schedules >= maxSchedules) {
+      // One more order to try than the cap allows: nothing is proved.
+      Object.assign(result, { verdict: 'incomplete', holds: false, complete: false });
+      result.stopped = `it reached the cap of ${maxSchedules} schedules`;
+      break;
+    }
     for (const e of run.world.errors) if (!result.errors.includes(e)) result.errors.push(e);
     if (run.kind !== 'pruned') result.schedules++;
     if (job.traces && run.kind !== 'pruned') (result.traces = result.traces || []).push(run.trace);
     if (run.kind === 'violation') {
+      result.verdict = 'violated';
       result.holds = false;
       result.violation = run.problem;
       result.schedule = run.trace;
@@ -1284,27 +1489,188 @@ function extractFromText(text) {
   };
 }
 
+// ------------------------------------------------------- jobs and the watchdog
+//
+// Scenarios run in a worker thread; the main thread only watches. Code that
+// loops without ever awaiting would freeze the harness (as it would freeze
+// the page): when the worker sends no progress for `stallSeconds`, the main
+// thread terminates it, reports that scenario as incomplete with the steps up
+// to the one that froze, and goes on with the scenarios after it in a fresh
+// worker.
+
+const { Worker, parentPort, workerData } = require('worker_threads');
+
+// Marks the harness's own worker (not any thread that merely loads this file).
+const WORKER_MARK = 'jsfix-harness-worker';
+const IN_WORKER = workerData === WORKER_MARK && parentPort !== null;
+
+// Progress from inside the worker: also its heartbeat. A no-op elsewhere.
+function progress(message) {
+  if (IN_WORKER) parentPort.postMessage(message);
+}
+
+class Watcher {
+  constructor() {
+    this.worker = null;
+  }
+
+  // Run one job in the worker. Resolves with {answer} or, when it stalls,
+  // {stalled: {name, title, skipped, schedules, trace, next}, finished: [results]}.
+  attempt(job, stallMs) {
+    if (!this.worker) this.worker = new Worker(__filename, { workerData: WORKER_MARK });
+    const worker = this.worker;
+    return new Promise((resolve, reject) => {
+      const finished = [];
+      let current = null;
+      let timer = null;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(onStall, stallMs);
+      };
+      const cleanUp = () => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onStall = () => {
+        cleanUp();
+        this.worker = null;
+        worker.terminate().then(() => resolve({ stalled: current, finished }), reject);
+      };
+      const onError = error => {
+        cleanUp();
+        this.worker = null;
+        reject(error);
+      };
+      const onExit = code => onError(new Error(`the harness worker exited (code ${code}) before it answered`));
+      const onMessage = message => {
+        arm();
+        track(message);
+      };
+      const track = message => {
+        if (message.type === 'scenario') current = { ...message, schedules: 0, trace: [], next: null };
+        else if (!current && message.type !== 'result' && message.type !== 'done') return;
+        else if (message.type === 'schedule') Object.assign(current, { trace: [], next: null, schedules: current.schedules + 1 });
+        else if (message.type === 'next') current.next = message.text;
+        else if (message.type === 'step') Object.assign(current, { next: null, trace: current.trace.concat([message.text]) });
+        else if (message.type === 'result') {
+          finished.push(message.result);
+          current = null;
+        } else if (message.type === 'done') {
+          cleanUp();
+          resolve({ answer: message.answer });
+        }
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      arm();
+      worker.postMessage(job);
+    });
+  }
+
+  close() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+  }
+}
+
+// A job's answer, whatever its code does: a stall becomes an incomplete scenario.
+async function runWatched(watcher, job) {
+  if (job.extractOnly) return run(job);
+  const stallSeconds = job.stallSeconds || 3;
+  const done = [];
+  let pending = job;
+  for (;;) {
+    const outcome = await watcher.attempt(pending, stallSeconds * 1000);
+    if (outcome.answer) {
+      if (outcome.answer.ok) outcome.answer.scenarios = done.concat(outcome.answer.scenarios);
+      return outcome.answer;
+    }
+    const { stalled, finished } = outcome;
+    if (!stalled) return { ok: false, error: `the harness stalled for ${stallSeconds} s before any scenario ran` };
+    done.push(...finished, frozenResult(stalled, stallSeconds));
+    const position = name => SCENARIOS.findIndex(s => s.name === name);
+    const after = SCENARIOS.map(s => s.name).filter(
+      name => position(name) > position(stalled.name) && (!job.scenarios || job.scenarios.includes(name)),
+    );
+    if (job.stopAtFirstFailure || !after.length) return { ok: true, scenarios: done };
+    pending = { ...job, scenarios: after };
+  }
+}
+
+// The result of a scenario whose schedule froze: nothing is proved.
+function frozenResult(stalled, stallSeconds) {
+  const step = stalled.next || 'the next step';
+  return {
+    name: stalled.name,
+    title: stalled.title,
+    verdict: 'incomplete',
+    holds: false,
+    schedules: Math.max(0, stalled.schedules - 1),
+    complete: false,
+    stopped: `schedule ${stalled.schedules} froze at "${step}": the code ran ${stallSeconds} s without yielding`,
+    violation: null,
+    schedule: stalled.trace.concat([`${step}: froze (${stallSeconds} s without yielding)`]),
+    errors: [],
+    skipped: stalled.skipped || [],
+  };
+}
+
+// The worker's side: run each job it is sent, answer when done.
+function serveJobs() {
+  parentPort.on('message', async job => {
+    let answer;
+    try {
+      answer = await run(job);
+    } catch (error) {
+      answer = { ok: false, error: describeError(error) };
+    }
+    parentPort.postMessage({ type: 'done', answer });
+  });
+}
+
 // ------------------------------------------------------------------ main
 
-async function main() {
-  if (process.argv[2]) return run({ file: process.argv[2] });
-  const input = await new Promise((resolve, reject) => {
+function readStdin() {
+  return new Promise((resolve, reject) => {
     let text = '';
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', chunk => (text += chunk));
     process.stdin.on('end', () => resolve(text));
     process.stdin.on('error', reject);
   });
+}
+
+// Writes one JSON line per job: one for a job, one per entry of a batch.
+async function main() {
+  const write = answer => process.stdout.write(JSON.stringify(answer) + '\n');
   let job;
-  try {
-    job = JSON.parse(input);
-  } catch (error) {
-    return { ok: false, error: `the job is not JSON: ${error.message}` };
+  if (process.argv[2]) job = { file: process.argv[2] };
+  else {
+    try {
+      job = JSON.parse(await readStdin());
+    } catch (error) {
+      return write({ ok: false, error: `the job is not JSON: ${error.message}` });
+    }
   }
-  return run(job);
+  const watcher = new Watcher();
+  try {
+    for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
+      try {
+        write(await runWatched(watcher, each));
+      } catch (error) {
+        write({ ok: false, error: describeError(error) });
+      }
+    }
+  } finally {
+    watcher.close();
+  }
 }
 
 async function run(job) {
+
   if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
     try {
       let text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
@@ -1335,22 +1701,22 @@ async function run(job) {
   const scenarios = [];
   for (const scenario of SCENARIOS) {
     if (wanted && !wanted.has(scenario.name)) continue;
+    let result;
     try {
-      scenarios.push(await explore(job, script, scenario));
+      result = await explore(job, script, scenario);
     } catch (error) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }
+    scenarios.push(result);
+    progress({ type: 'result', result });
+    if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
   }
   return { ok: true, scenarios };
 }
 
-if (require.main === module) {
-  main().then(
-    result => process.stdout.write(JSON.stringify(result) + '\n'),
-    error => {
-      process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n');
-    },
-  );
+if (IN_WORKER) serveJobs();
+else if (require.main === module) {
+  main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
-module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize };
+module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize, run };

@@ -3,9 +3,9 @@
 `verify_source` extracts the two functions and what they need (see
 `extract.py`), hands them to `harness.js` as a JSON job, and turns its answer
 into a `VerifyReport`. The harness explores every order in which the
-functions' requests and timers can settle; a scenario either holds on all of
-them or is violated, with the schedule that breaks it written out step by
-step.
+functions' requests and timers can settle; a scenario holds on all of them,
+is violated (with the schedule that breaks it written out step by step), or
+is incomplete when the exploration stopped before it tried every order.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from jsfix.verify.extract import ExtractError, extract
@@ -33,16 +34,25 @@ class NodeNotFound(Exception):
     """There is no `node` executable, so the behavioural check cannot run at all."""
 
 
+class Verdict(StrEnum):
+    HOLDS = "holds"  # on every schedule
+    VIOLATED = "violated"  # on the schedule shown
+    INCOMPLETE = "incomplete"  # the exploration stopped before it tried every schedule
+
+
 @dataclass(frozen=True)
 class ScenarioResult:
     name: str  # e.g. "prefetch-then-start-jump"
     title: str  # e.g. "prefetch in flight, then Start-jump"
-    holds: bool
+    verdict: Verdict
+    holds: bool  # the verdict is HOLDS (kept for readers of the old reports)
     schedules_explored: int
-    complete: bool  # False when the cap on schedules stopped the exploration
-    violation: str | None  # e.g. "30 duplicate rows"
-    schedule: tuple[str, ...]  # the breaking schedule, step by step; () when it holds
+    complete: bool  # False when the exploration stopped short
+    violation: str | None  # e.g. "30 duplicate rows"; None unless violated
+    schedule: tuple[str, ...]  # the breaking (or frozen) schedule, step by step; () when it holds
     errors: tuple[str, ...]  # unexpected exceptions the code caught and logged
+    stopped: str | None = None  # why an exploration stopped short: "it reached the cap of 20000 schedules"
+    skipped: tuple[str, ...] = ()  # checks that do not apply to this file, with the reason
 
 
 @dataclass(frozen=True)
@@ -51,19 +61,39 @@ class VerifyReport:
     kept: tuple[str, ...]  # the top-level declarations that ran, by first name
 
     @property
+    def verdict(self) -> Verdict:
+        """Violated if any scenario is, else incomplete if any is, else holds."""
+        verdicts = {s.verdict for s in self.scenarios}
+        for verdict in (Verdict.VIOLATED, Verdict.INCOMPLETE):
+            if verdict in verdicts:
+                return verdict
+        return Verdict.HOLDS
+
+    @property
     def holds(self) -> bool:
-        return all(s.holds for s in self.scenarios)
+        return self.verdict is Verdict.HOLDS
 
     @property
     def violated(self) -> tuple[ScenarioResult, ...]:
-        return tuple(s for s in self.scenarios if not s.holds)
+        return tuple(s for s in self.scenarios if s.verdict is Verdict.VIOLATED)
+
+    @property
+    def incomplete(self) -> tuple[ScenarioResult, ...]:
+        return tuple(s for s in self.scenarios if s.verdict is Verdict.INCOMPLETE)
 
     def to_dict(self) -> dict:
         return {
+            "verdict": str(self.verdict),
             "holds": self.holds,
             "kept": list(self.kept),
             "scenarios": [
-                {**asdict(s), "schedule": list(s.schedule), "errors": list(s.errors)}
+                {
+                    **asdict(s),
+                    "verdict": str(s.verdict),
+                    "schedule": list(s.schedule),
+                    "errors": list(s.errors),
+                    "skipped": list(s.skipped),
+                }
                 for s in self.scenarios
             ],
         }
@@ -76,13 +106,14 @@ class VerifyReport:
         lines = []
         for s in self.scenarios:
             explored = f"{s.schedules_explored} schedule{'s' if s.schedules_explored != 1 else ''}"
-            if not s.complete:
-                explored += ", stopped at the cap"
-            if s.holds:
+            if s.verdict is Verdict.HOLDS:
                 lines.append(f"holds     {s.name}: {s.title} ({explored})")
+            elif s.verdict is Verdict.INCOMPLETE:
+                lines.append(f"incomplete {s.name}: {s.title}: stopped after {explored}: {s.stopped}")
             else:
                 lines.append(f"violated  {s.name}: {s.title}: {s.violation} ({explored})")
-                lines.extend(f"    {n}. {step}" for n, step in enumerate(s.schedule, 1))
+            lines.extend(f"    {n}. {step}" for n, step in enumerate(s.schedule, 1))
+            lines.extend(f"    skipped: {reason}" for reason in s.skipped)
             # A caught exception may mean a stub did not behave like the page.
             lines.extend(f"    caught: {error}" for error in s.errors)
         return "\n".join(lines)
@@ -94,6 +125,7 @@ def build_job(
     scenarios: Iterable[str] | None = None,
     max_steps: int = 200,
     max_schedules: int = 20000,
+    stop_at_first_failure: bool = False,
 ) -> dict:
     """The harness job for one file's text (BOM removed). Raises VerifyError."""
     try:
@@ -110,19 +142,41 @@ def build_job(
         "scenarios": list(scenarios) if scenarios is not None else None,
         "maxSteps": max_steps,
         "maxSchedules": max_schedules,
+        "stopAtFirstFailure": stop_at_first_failure,
         # Not read by the harness; carried through for the report.
         "kept": list(extraction.kept),
     }
 
 
-def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict:
+def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, harness: Path = HARNESS) -> dict:
     """Run the harness on a job and return its parsed answer (with "ok": true)."""
+    (answer,) = harness_answers(job, 1, timeout=timeout, harness=harness)
+    if not answer.get("ok"):
+        raise VerifyError(f"the harness could not run the file's code: {answer.get('error')}")
+    return answer
+
+
+def run_batch(
+    jobs: list[dict], *, timeout: float = DEFAULT_TIMEOUT_SECONDS, harness: Path = HARNESS
+) -> list[dict]:
+    """Run many jobs in one node process; their answers in order, each {"ok": ...}.
+
+    `timeout` bounds the whole batch. An answer with "ok": false says why that
+    job could not run; it does not stop the others.
+    """
+    if not jobs:
+        return []
+    return harness_answers({"batch": jobs}, len(jobs), timeout=timeout, harness=harness)
+
+
+def harness_answers(job: dict, count: int, *, timeout: float, harness: Path) -> list[dict]:
+    """Run `harness` on `job` and parse its `count` answer lines."""
     node = shutil.which("node")
     if node is None:
         raise NodeNotFound("the behavioural check needs node on PATH, and there is none")
     try:
         completed = subprocess.run(
-            [node, str(HARNESS)],
+            [node, str(harness)],
             input=json.dumps(job),
             capture_output=True,
             text=True,
@@ -133,13 +187,13 @@ def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict:
     except subprocess.TimeoutExpired as error:
         raise VerifyError(f"the harness ran longer than {timeout:g} s") from error
     try:
-        answer = json.loads(completed.stdout)
-    except json.JSONDecodeError as error:
+        answers = [json.loads(line) for line in completed.stdout.splitlines()]
+    except json.JSONDecodeError:
+        answers = []
+    if len(answers) != count:
         detail = (completed.stderr or completed.stdout).strip()[-2000:]
-        raise VerifyError(f"the harness exited {completed.returncode} without an answer: {detail}") from error
-    if not answer.get("ok"):
-        raise VerifyError(f"the harness could not run the file's code: {answer.get('error')}")
-    return answer
+        raise VerifyError(f"the harness exited {completed.returncode} without an answer: {detail}")
+    return answers
 
 
 def verify_source(
@@ -159,22 +213,31 @@ def verify_source(
     if shutil.which("node") is None:
         raise NodeNotFound("the behavioural check needs node on PATH, and there is none")
     job = build_job(text, scenarios=scenarios, max_steps=max_steps, max_schedules=max_schedules)
-    answer = run_job(job, timeout=timeout)
+    return report_of(run_job(job, timeout=timeout), job)
+
+
+def report_of(answer: dict, job: dict) -> VerifyReport:
+    """The harness's answer (with "ok": true) to `job` as a VerifyReport."""
     return VerifyReport(
-        scenarios=tuple(
-            ScenarioResult(
-                name=s["name"],
-                title=s["title"],
-                holds=s["holds"],
-                schedules_explored=s["schedules"],
-                complete=s["complete"],
-                violation=s["violation"],
-                schedule=tuple(s["schedule"]),
-                errors=tuple(s["errors"]),
-            )
-            for s in answer["scenarios"]
-        ),
-        kept=tuple(job["kept"]),
+        scenarios=tuple(scenario_result(s) for s in answer["scenarios"]),
+        kept=tuple(job.get("kept", ())),
+    )
+
+
+def scenario_result(answer: dict) -> ScenarioResult:
+    """One scenario of the harness's answer as a ScenarioResult."""
+    return ScenarioResult(
+        name=answer["name"],
+        title=answer["title"],
+        verdict=Verdict(answer["verdict"]),
+        holds=answer["verdict"] == Verdict.HOLDS,
+        schedules_explored=answer["schedules"],
+        complete=answer["complete"],
+        violation=answer["violation"],
+        schedule=tuple(answer["schedule"]),
+        errors=tuple(answer["errors"]),
+        stopped=answer.get("stopped"),
+        skipped=tuple(answer.get("skipped", ())),
     )
 
 

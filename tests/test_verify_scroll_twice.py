@@ -1,0 +1,53 @@
+"""The scroll-twice scenarios on every must-fix fixture: the fix holds them all.
+
+Where the original races when the user scrolls twice, one of them shows it.
+Some originals race only in ways the other scenarios show; they are listed
+with the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import Case, must_fix_cases
+
+from jsfix.source import decode_source
+from jsfix.verify import Verdict, verify_source
+
+MUST_FIX = must_fix_cases()
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+SCROLL_TWICE = (
+    "two-prefetches-at-once",
+    "two-prefetches-in-a-row",
+    "empty-older-page",
+    "start-jump-during-second-page",
+)
+
+# Originals that do not race when the user scrolls twice, and why.
+NO_SCROLL_TWICE_RACE = {
+    # Its prefetch asks for a tail as long as the transcript plus a page and
+    # keeps only what the transcript lacks after the await: once a Start-jump
+    # has replaced the transcript, the second page adds nothing.
+    "second-await-fallback": "the second page is cut to what the transcript lacks",
+    # Their Start-jump already waits for the prefetch and holds the lock; what
+    # is left is the lock an old session's prefetch releases after a switch.
+    "wait-helper-if-await": "Start-jump waits for the prefetch",
+    "wait-helper-unguarded": "Start-jump waits for the prefetch",
+}
+
+
+def scroll_twice_verdicts(data: bytes) -> dict[str, Verdict]:
+    report = verify_source(decode_source(data).text, scenarios=SCROLL_TWICE)
+    return {s.name: s.verdict for s in report.scenarios}
+
+
+@pytest.mark.parametrize("case", MUST_FIX, ids=[case.name for case in MUST_FIX])
+def test_jsfixs_output_holds_when_scrolling_twice_and_the_original_breaks(case: Case):
+    assert scroll_twice_verdicts(case.expected_bytes) == dict.fromkeys(SCROLL_TWICE, Verdict.HOLDS)
+    broken = {name for name, verdict in scroll_twice_verdicts(case.input_bytes).items() if verdict != Verdict.HOLDS}
+    if case.name in NO_SCROLL_TWICE_RACE:
+        assert broken == set()
+    else:
+        assert "start-jump-during-second-page" in broken
