@@ -23,6 +23,7 @@ from jsfix.outcomes import (
     EXIT_FOUND,
     EXIT_NO_NODE,
     EXIT_OK,
+    EXIT_PROBLEM,
     EXIT_UNVERIFIABLE,
     EXIT_USAGE,
     PROBLEMS,
@@ -230,20 +231,27 @@ def require_node() -> None:
 def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: FromFileOption = None) -> None:
     """Run each file's own two functions under node through every race scenario."""
     from jsfix.discover import select_files
-    from jsfix.verify import Verdict, VerifyError, verify_path
+    from jsfix.verify import (
+        NotApplicable,
+        Unverifiable,
+        Verdict,
+        VerifyError,
+        verify_path,
+    )
 
     require_node()
-    err = Console(stderr=True, highlight=False)
     files = []
     codes = []
     for candidate in select_files(gather_paths(paths, from_file)).files:
         label = display_path(candidate.path, Path.cwd())
         try:
-            report = verify_path(candidate.path)
+            report = verify_path(candidate.path, root=candidate.repo_root)
         except (VerifyError, OSError, UnicodeDecodeError) as error:
-            files.append({"path": label, "holds": False, "error": str(error)})
-            err.print(f"error     {label}: {error}", markup=False, soft_wrap=True)
-            codes.append(EXIT_UNVERIFIABLE)
+            verdict, code = _verify_failure(error, NotApplicable, Unverifiable)
+            files.append({"path": label, "verdict": verdict, "holds": False, "reason": str(error)})
+            if as_json != "-":
+                print(f"{label}: {verdict.upper() if code else verdict}: {error}")
+            codes.append(code)
             continue
         files.append({"path": label, **report.to_dict()})
         # An exploration that stopped short proves nothing: exit 4, like a file it cannot model.
@@ -257,6 +265,15 @@ def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: F
     if as_json is not None:
         write_json({"files": files, "exit_code": exit_code}, as_json)
     raise typer.Exit(exit_code)
+
+
+def _verify_failure(error: Exception, not_applicable: type, unverifiable: type) -> tuple[str, int]:
+    """A file verify could not run on: its verdict and exit code."""
+    if isinstance(error, not_applicable):
+        return "not applicable", EXIT_OK
+    if isinstance(error, unverifiable):
+        return "unverifiable", EXIT_UNVERIFIABLE
+    return "failed", EXIT_PROBLEM
 
 
 @app.command("gen-tests")

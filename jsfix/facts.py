@@ -19,6 +19,7 @@ from jsfix.jsast import (
     FUNCTION_TYPES,
     awaits_in,
     compact,
+    contains_await,
     is_assignment_to,
     is_early_return_guard,
     rebase_ranges,
@@ -263,6 +264,29 @@ def bumps_before_calling_back(function: Node) -> bool:
             elif node.callee.name in params and bump_at is not None and node.range[0] > bump_at:
                 return True
     return False
+
+
+def awaits_before_writes(ctx: FixContext, function: Node) -> list[Node]:
+    """The statements holding each await that a write to S.messages follows, once each."""
+    writes = messages_writes(ctx, function)
+    holders: list[Node] = []
+    for each in awaits_in(function):
+        holder = statement_holding(function, each)
+        if all(holder is not seen for seen in holders) and any(write.range[0] > holder.range[1] for write in writes):
+            holders.append(holder)
+    return holders
+
+
+def session_check_after(ctx: FixContext, function: Node, holder: Node) -> Node | None:
+    """The statement that compares S.session's id again after `holder`, before the next await or write."""
+    statements, index = place_of(function, holder)
+    for each in statements[index + 1 :]:
+        code = ctx.compact(each)
+        if "S.session.session_id!==" in code or "S.session?.session_id!==" in code:
+            return each
+        if contains_await(each) or "S.messages=" in code:
+            return None
+    return None
 
 
 def local_declarations(function: Node, name: str) -> list[Node]:

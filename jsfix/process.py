@@ -109,7 +109,7 @@ def _process(path: Path, label: str, settings: Settings) -> FileResult:
             return nothing_written(result, Outcome.REFUSED, str(error))
         return nothing_written(result, Outcome.FAILED, f"{problem}; the file was left unchanged")
     if settings.verify:
-        result = verify_fixed_text(result, fixed_text)
+        result = verify_fixed_text(result, fixed_text, path)
         if result.outcome is not Outcome.WOULD_FIX:
             return result
     if not settings.writes:
@@ -150,16 +150,23 @@ _OUTCOME_OF_STATUS = {
 }
 
 
-def verify_fixed_text(result: FileResult, fixed_text: str) -> FileResult:
-    """Run the behavioural check on the fixed text; a violation means nothing is written."""
+def verify_fixed_text(result: FileResult, fixed_text: str, path: Path | None = None) -> FileResult:
+    """Run the behavioural check on the fixed text; a violation means nothing is written.
+
+    With the file's `path`, an ES module's relative imports are followed inside its checkout.
+    """
+    from jsfix.discover import find_repo_root
     from jsfix.verify import (  # node is only needed here
         NodeNotFound,
         VerifyError,
         verify_source,
     )
 
+    root = None
+    if path is not None:
+        root = find_repo_root(path.absolute().parent) or path.absolute().parent
     try:
-        report = verify_source(fixed_text)
+        report = verify_source(fixed_text, path=path, root=root)
     except NodeNotFound as error:
         return nothing_written(result, Outcome.FAILED, f"cannot verify: {error}")
     except VerifyError as error:

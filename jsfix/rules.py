@@ -25,6 +25,7 @@ from jsfix.facts import (
     OLDEST_INDEX,
     SNAPSHOT,
     FixContext,
+    awaits_before_writes,
     body_statements,
     committed_callbacks,
     committing_call,
@@ -37,6 +38,7 @@ from jsfix.facts import (
     refuse_shadowed_names,
     require_free_local,
     response_await,
+    session_check_after,
     statement_holding,
     variable_holding,
     variable_uses,
@@ -170,12 +172,12 @@ def plan_prefetch_session_guard(ctx: FixContext) -> list[Edit]:
     """
     function = ctx.load_older
     edits = []
-    for holder in _awaits_before_writes(ctx, function):
+    for holder in awaits_before_writes(ctx, function):
         sid = next(
             (name for shape in SESSION_ID_SHAPES if (name := variable_holding(ctx, function, shape, holder))),
             None,
         )
-        if sid is None or _checks_session_after(ctx, function, holder):
+        if sid is None or session_check_after(ctx, function, holder) is not None:
             continue
         anchor = (guards_after(function, holder) or [holder])[-1]
         edits.append(
@@ -191,29 +193,6 @@ def plan_prefetch_session_guard(ctx: FixContext) -> list[Edit]:
     return edits
 
 
-def _awaits_before_writes(ctx: FixContext, function: Node) -> list[Node]:
-    """The statements holding each await that a write to S.messages follows, once each."""
-    writes = messages_writes(ctx, function)
-    holders: list[Node] = []
-    for each in awaits_in(function):
-        holder = statement_holding(function, each)
-        if all(holder is not seen for seen in holders) and any(write.range[0] > holder.range[1] for write in writes):
-            holders.append(holder)
-    return holders
-
-
-def _checks_session_after(ctx: FixContext, function: Node, holder: Node) -> bool:
-    """Before the next await or write, a statement compares S.session's id again."""
-    statements, index = place_of(function, holder)
-    for each in statements[index + 1 :]:
-        code = ctx.compact(each)
-        if "S.session.session_id!==" in code or "S.session?.session_id!==" in code:
-            return True
-        if contains_await(each) or "S.messages=" in code:
-            return False
-    return False
-
-
 def plan_generation_guards(ctx: FixContext) -> list[Edit]:
     """Part 3: after each await that precedes a write to S.messages, drop a stale page."""
     function = ctx.load_older
@@ -221,7 +200,7 @@ def plan_generation_guards(ctx: FixContext) -> list[Edit]:
         (each for each in local_declarations(function, SNAPSHOT) if each.type == "VariableDeclarator"), None
     )
     edits = []
-    for holder in _awaits_before_writes(ctx, function):
+    for holder in awaits_before_writes(ctx, function):
         if _has_generation_guard(ctx, function, holder):
             continue
         anchor = (guards_after(function, holder) or [holder])[-1]

@@ -73,7 +73,7 @@ def test_apply_verify_writes_nothing_on_a_violation(monkeypatch, tmp_path: Path)
         violation="30 duplicate rows", schedule=("prefetch request sent",), errors=(),
     )
     monkeypatch.setattr(cli.shutil, "which", lambda name: "/usr/bin/node")
-    monkeypatch.setattr(verify, "verify_source", lambda text: verify.VerifyReport(scenarios=(violated,), kept=()))
+    monkeypatch.setattr(verify, "verify_source", lambda text, **_: verify.VerifyReport(scenarios=(violated,), kept=()))
     target = tmp_path / "sessions.js"
     original = (PARENT / "input.js").read_bytes()
     target.write_bytes(original)
@@ -92,7 +92,7 @@ INCOMPLETE = verify.ScenarioResult(
 
 def test_verify_exits_4_when_a_scenario_could_not_be_explored_fully(monkeypatch, tmp_path: Path):
     monkeypatch.setattr(cli.shutil, "which", lambda name: "/usr/bin/node")
-    monkeypatch.setattr(verify, "verify_path", lambda path: verify.VerifyReport(scenarios=(INCOMPLETE,), kept=()))
+    monkeypatch.setattr(verify, "verify_path", lambda path, **_: verify.VerifyReport(scenarios=(INCOMPLETE,), kept=()))
     report_path = tmp_path / "report.json"
     result = runner.invoke(cli.app, ["verify", str(PARENT / "expected.js"), "--json", str(report_path)])
     assert result.exit_code == EXIT_UNVERIFIABLE
@@ -106,7 +106,7 @@ def test_verify_exits_4_when_a_scenario_could_not_be_explored_fully(monkeypatch,
 
 def test_apply_verify_writes_nothing_when_the_exploration_stopped_short(monkeypatch, tmp_path: Path):
     monkeypatch.setattr(cli.shutil, "which", lambda name: "/usr/bin/node")
-    monkeypatch.setattr(verify, "verify_source", lambda text: verify.VerifyReport(scenarios=(INCOMPLETE,), kept=()))
+    monkeypatch.setattr(verify, "verify_source", lambda text, **_: verify.VerifyReport(scenarios=(INCOMPLETE,), kept=()))
     target = tmp_path / "sessions.js"
     original = (PARENT / "input.js").read_bytes()
     target.write_bytes(original)

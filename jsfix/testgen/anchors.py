@@ -28,6 +28,7 @@ from jsfix.facts import (
     OLDEST_INDEX,
     SNAPSHOT,
     FixContext,
+    awaits_before_writes,
     committed_callbacks,
     committing_call,
     entry_gate,
@@ -36,6 +37,7 @@ from jsfix.facts import (
     lock_release_try,
     messages_writes,
     response_await,
+    session_check_after,
     statement_holding,
     wait_block,
 )
@@ -67,6 +69,7 @@ class FixAnchors:
     counter: Chain
     bump_helper: Chain
     snapshot: Chain
+    prefetch_session_checks: Chain | None
     generation_guards: Chain
     spoil: Chain | None
     wait: Chain
@@ -174,6 +177,7 @@ def find_anchors(located: Located) -> FixAnchors:
         counter=counter.chain([(counter.start, counter.end)]),
         bump_helper=_bump_helper_chain(helper),
         snapshot=_snapshot_chain(ctx, load_older),
+        prefetch_session_checks=_prefetch_session_chain(ctx, load_older),
         generation_guards=_generation_guard_chain(ctx, load_older),
         spoil=_spoil_chain(ctx, ensure_all),
         wait=_wait_chain(ctx, ensure_all),
@@ -205,6 +209,19 @@ def _snapshot_chain(ctx: FixContext, code: _Code) -> Chain:
         )
     )
     return code.chain([span(snapshot), await_span(awaits_in(function)[0], ctx.text)])
+
+
+def _prefetch_session_chain(ctx: FixContext, code: _Code) -> Chain | None:
+    """Each await that a write to S.messages follows, then its session check; None when one has none."""
+    function = ctx.load_older
+    items = []
+    for holder in awaits_before_writes(ctx, function):
+        check = session_check_after(ctx, function, holder)
+        if check is None:
+            return None
+        awaited = next(each for each in awaits_in(function) if holder.range[0] <= each.range[0] < holder.range[1])
+        items += [await_span(awaited, ctx.text), span(check)]
+    return code.chain(items) if items else None
 
 
 def _generation_guard_chain(ctx: FixContext, code: _Code) -> Chain:

@@ -26,6 +26,7 @@ from jsfix.testgen.pysyntax import (
 @dataclass(frozen=True)
 class StructuralTest:
     part: int
+    rule: str  # the rule (jsfix/rules.py) that adds what this test pins
     name: str
     doc: str
     why: str
@@ -44,6 +45,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
     tests = [
         StructuralTest(
             1,
+            "generation counter",
             "test_generation_counter_is_declared_at_module_scope",
             "``_messagesGeneration`` is a top-level counter that both functions share.",
             "static/sessions.js must declare the generation counter at the top level: "
@@ -53,6 +55,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
         ),
         StructuralTest(
             1,
+            "generation counter",
             "test_bump_helper_moves_and_returns_the_generation",
             "``_bumpMessagesGeneration()`` is the one place that moves the counter.",
             "_bumpMessagesGeneration must change _messagesGeneration: every wholesale "
@@ -62,6 +65,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
         ),
         StructuralTest(
             2,
+            "generation snapshot",
             "test_load_older_notes_the_generation_before_awaiting",
             "The prefetch notes the generation before its request goes out, not after.",
             "_loadOlderMessages must copy _messagesGeneration into startGeneration before "
@@ -69,8 +73,25 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
             "replacement made meanwhile and can never notice it. See #1937.",
             anchors.snapshot,
         ),
+    ]
+    if anchors.prefetch_session_checks is not None:
+        tests.append(
+            StructuralTest(
+                3,
+                "prefetch session guard",
+                "test_load_older_drops_a_page_meant_for_another_session",
+                "After every await, the prefetch checks that the session it asked for is still open.",
+                "_loadOlderMessages must return without prepending when S.session is no longer "
+                "the session it asked a page for: once a switch completes, _loadingSessionId is "
+                "null again, and only this check keeps the old session's page out of the new "
+                "transcript. See #1937.",
+                anchors.prefetch_session_checks,
+            )
+        )
+    tests += [
         StructuralTest(
             3,
+            "generation guard",
             "test_load_older_drops_its_page_when_the_generation_moved",
             "After every await, the prefetch re-checks the generation before it writes ``S.messages``.",
             "_loadOlderMessages must return without prepending when _messagesGeneration "
@@ -84,6 +105,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
         tests.append(
             StructuralTest(
                 4,
+                "wait then lock",
                 "test_ensure_all_spoils_an_in_flight_prefetch_before_waiting",
                 "When a prefetch holds the lock, Start-jump moves the generation before it waits.",
                 "_ensureAllMessagesLoaded must bump the generation before its wait loop: the "
@@ -95,6 +117,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
     tests += [
         StructuralTest(
             4,
+            "wait then lock",
             "test_ensure_all_waits_for_the_prefetch_then_takes_the_lock",
             "Start-jump waits for ``_loadingOlder`` to clear, re-checks its entry gate, then claims the lock.",
             "_ensureAllMessagesLoaded must not run alongside a prefetch: it polls "
@@ -105,6 +128,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
         ),
         StructuralTest(
             4,
+            "wait then lock",
             "test_ensure_all_releases_the_lock_in_finally",
             "The lock Start-jump claims is released in a ``finally`` block.",
             "_ensureAllMessagesLoaded must release _loadingOlder in the finally block of "
@@ -114,6 +138,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
         ),
         StructuralTest(
             5,
+            "session guards",
             "test_ensure_all_rechecks_the_session_after_its_await",
             "After the full history arrives, Start-jump checks that the same session is still open.",
             "_ensureAllMessagesLoaded must return without replacing S.messages when the "
@@ -123,6 +148,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
         ),
         StructuralTest(
             6,
+            "bump before replace",
             "test_ensure_all_bumps_the_generation_before_replacing",
             "The generation moves before ``S.messages`` is replaced wholesale.",
             "_ensureAllMessagesLoaded must call _bumpMessagesGeneration() before it replaces "
@@ -132,6 +158,7 @@ def structural_tests(anchors: FixAnchors) -> list[StructuralTest]:
         ),
         StructuralTest(
             7,
+            "page index reset",
             "test_ensure_all_resets_the_page_index",
             "Once the whole history is loaded, ``_oldestIdx`` is reset.",
             "With the full history in S.messages nothing older is left to fetch; a stale "

@@ -7,15 +7,18 @@
     report.incomplete       # the scenarios whose exploration stopped short
     report.to_json()
 
-Raises NodeNotFound when node is missing and VerifyError when the file's
-functions cannot be extracted or run.
+Raises NodeNotFound when node is missing, NotApplicable when the file
+defines neither function, Unverifiable when what they depend on cannot be
+loaded or parsed, and VerifyError when the harness itself fails.
 """
 
 from jsfix.verify.extract import Extraction, extract
 from jsfix.verify.runner import (
     HARNESS,
     NodeNotFound,
+    NotApplicable,
     ScenarioResult,
+    Unverifiable,
     Verdict,
     VerifyError,
     VerifyReport,
@@ -31,7 +34,9 @@ __all__ = [
     "HARNESS",
     "Extraction",
     "NodeNotFound",
+    "NotApplicable",
     "ScenarioResult",
+    "Unverifiable",
     "Verdict",
     "VerifyError",
     "VerifyReport",

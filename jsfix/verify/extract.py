@@ -184,7 +184,8 @@ class _Reach:
         )
 
     def refuse_unloadable_state(self) -> None:
-        for module, user, name, why in self.unloadable:
+        # In file order, so the first function that reaches the state is named.
+        for module, user, name, why in sorted(self.unloadable, key=lambda each: (each[0].id, each[1].start)):
             if name in STATE_NAMES or name in _STATE_KEYS or _reads_state_through(user.node, name):
                 raise Unmodelled(
                     f"{user.names[0]} in {module.id} reaches the paging state through '{name}', "

@@ -317,7 +317,9 @@ function makeStorage() {
 
 // ------------------------------------------------------------ one program
 
-function buildFactorySource(job) {
+// The object through which the harness calls the two functions and reads and
+// sets the paging state, as source text valid where the functions are in scope.
+function programObject(job) {
   const access = {};
   for (const name of STATE_NAMES) access[name] = (job.state && job.state[name]) || name;
   const getters = STATE_NAMES.map(n => `${JSON.stringify(n)}: () => (${access[n]})`).join(',\n    ');
@@ -325,10 +327,7 @@ function buildFactorySource(job) {
   const peeks = (job.declared || [])
     .map(n => `try { if (typeof ${n} !== 'function') o[${JSON.stringify(n)}] = ${n}; } catch (e) {}`)
     .join('\n      ');
-  return `(function () {
-  ${job.strict ? "'use strict';" : ''}
-${job.source}
-;return {
+  return `{
   loadOlder: () => _loadOlderMessages(),
   ensureAll: () => _ensureAllMessagesLoaded(),
   get: {
@@ -342,8 +341,44 @@ ${job.source}
       ${peeks}
     return o;
   },
-};
+}`;
+}
+
+function buildFactorySource(job) {
+  return `(function () {
+  ${job.strict ? "'use strict';" : ''}
+${job.source}
+;return ${programObject(job)};
 })`;
+}
+
+// A script's program: one compiled factory, run in each schedule's context.
+function scriptMaker(job) {
+  const script = new vm.Script(buildFactorySource(job), { filename: 'extracted.js' });
+  return context => script.runInContext(context)();
+}
+
+// An ES module's program: the file's kept code and the modules it imports
+// (job.modules, each importing the others by id), linked afresh in each
+// schedule's context so every schedule starts from the modules' own state.
+function moduleMaker(job) {
+  if (typeof vm.SourceTextModule !== 'function') {
+    throw new Error('ES modules need node run with --experimental-vm-modules');
+  }
+  const entrySource = `${job.source}\nexport const __jsfixProgram = ${programObject(job)};\n`;
+  const sources = new Map((job.modules || []).map(each => [each.id, each.source]));
+  return async context => {
+    const made = new Map();
+    const make = (id, source) => new vm.SourceTextModule(source, { context, identifier: id });
+    const entry = make(job.entry || '<entry>', entrySource);
+    await entry.link(specifier => {
+      if (!sources.has(specifier)) throw new Error(`the job has no module ${JSON.stringify(specifier)}`);
+      if (!made.has(specifier)) made.set(specifier, make(specifier, sources.get(specifier)));
+      return made.get(specifier);
+    });
+    await entry.evaluate();
+    return entry.namespace.__jsfixProgram;
+  };
 }
 
 let builtinNames = null;
@@ -360,8 +395,9 @@ function contextBuiltins() {
 // Everything one run of one schedule needs: a fresh context and program, the
 // fake server, the fake clock, and the calls made so far.
 class World {
-  constructor(job, script, scenario) {
+  constructor(job, maker, scenario) {
     this.job = job;
+    this.maker = maker;
     this.scenario = scenario;
     this.requests = [];
     this.timers = [];
@@ -394,7 +430,12 @@ class World {
       if (!(job.state && job.state[name])) sandbox[name] = undefined;
     }
 
-    this.program = script.runInContext(context)();
+    this.context = context;
+  }
+
+  // Make the program in this world's context and set up session A's paging state.
+  async load() {
+    this.program = await this.maker(this.context);
     const set = this.program.set;
     set._loadingOlder(false);
     set._messagesTruncated(true);
@@ -892,9 +933,10 @@ async function apply(world, key, onlyChoice) {
 
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
-async function runOnce(job, script, scenario, prefix, maxSteps) {
+async function runOnce(job, maker, scenario, prefix, maxSteps) {
   progress({ type: 'schedule' });
-  const world = new World(job, script, scenario);
+  const world = new World(job, maker, scenario);
+  await world.load();
   const trace = [];
   for (const what of scenario.start || []) {
     progress({ type: 'next', text: what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called` });
@@ -967,7 +1009,7 @@ function withProblem(trace, problem) {
   return out;
 }
 
-async function explore(job, script, scenario) {
+async function explore(job, maker, scenario) {
   const maxSteps = job.maxSteps || 200;
   const maxSchedules = job.maxSchedules || 20000;
   const result = {
@@ -987,7 +1029,7 @@ async function explore(job, script, scenario) {
   const stack = [[]];
   while (stack.length) {
     const prefix = stack.pop();
-    const run = await runOnce(job, script, scenario, prefix, maxSteps);
+    const run = await runOnce(job, maker, scenario, prefix, maxSteps);
     if (run.kind === 'leaf' && result.schedules >= maxSchedules) {
       // One more order to try than the cap allows: nothing is proved.
       Object.assign(result, { verdict: 'incomplete', holds: false, complete: false });
@@ -1517,7 +1559,10 @@ class Watcher {
   // Run one job in the worker. Resolves with {answer} or, when it stalls,
   // {stalled: {name, title, skipped, schedules, trace, next}, finished: [results]}.
   attempt(job, stallMs) {
-    if (!this.worker) this.worker = new Worker(__filename, { workerData: WORKER_MARK });
+    // ES-module jobs link their modules with vm.SourceTextModule, which node
+    // only offers behind a flag; the worker gets it whoever started the harness.
+    const execArgv = [...process.execArgv, '--experimental-vm-modules', '--no-warnings'];
+    if (!this.worker) this.worker = new Worker(__filename, { workerData: WORKER_MARK, execArgv });
     const worker = this.worker;
     return new Promise((resolve, reject) => {
       const finished = [];
@@ -1689,9 +1734,10 @@ async function run(job) {
   if (badName !== undefined) return { ok: false, error: `not a plain identifier: ${JSON.stringify(badName)}` };
   const badAccess = Object.values(job.state || {}).find(e => !/^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(e));
   if (badAccess !== undefined) return { ok: false, error: `not an assignable name: ${JSON.stringify(badAccess)}` };
-  let script;
+  let maker;
   try {
-    script = new vm.Script(buildFactorySource(job), { filename: 'extracted.js' });
+    maker = job.modules && job.modules.length ? moduleMaker(job) : scriptMaker(job);
+    if (job.modules && job.modules.length) await maker(vm.createContext({})); // compile errors show here
   } catch (error) {
     return { ok: false, error: `the extracted code does not compile: ${describeError(error)}` };
   }
@@ -1703,7 +1749,7 @@ async function run(job) {
     if (wanted && !wanted.has(scenario.name)) continue;
     let result;
     try {
-      result = await explore(job, script, scenario);
+      result = await explore(job, maker, scenario);
     } catch (error) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from jsfix.verify.extract import ExtractError, extract
+from jsfix.verify.extract import ExtractError, Unmodelled, extract
 
 HARNESS = Path(__file__).with_name("harness.js")
 
@@ -28,6 +28,14 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 
 class VerifyError(Exception):
     """The check could not run on this file (no targets, unparsable, harness failure)."""
+
+
+class Unverifiable(VerifyError):
+    """The race model cannot be built for this file: what the functions depend on cannot be loaded."""
+
+
+class NotApplicable(VerifyError):
+    """The file defines neither function, so there is nothing to run."""
 
 
 class NodeNotFound(Exception):
@@ -122,16 +130,27 @@ class VerifyReport:
 def build_job(
     text: str,
     *,
+    path: Path | None = None,
+    root: Path | None = None,
     scenarios: Iterable[str] | None = None,
     max_steps: int = 200,
     max_schedules: int = 20000,
     stop_at_first_failure: bool = False,
 ) -> dict:
-    """The harness job for one file's text (BOM removed). Raises VerifyError."""
+    """The harness job for one file's text (BOM removed). Raises VerifyError.
+
+    `path` and `root` let an ES module's relative imports be followed inside
+    the checkout at `root`; without them, imports become stubs, and paging
+    state behind one makes the file Unverifiable.
+    """
     try:
-        extraction = extract(text)
+        extraction = extract(text, path=path, root=root)
+    except Unmodelled as error:
+        raise Unverifiable(str(error)) from error
     except ExtractError as error:
-        raise VerifyError(str(error)) from error
+        if str(error).startswith("no top-level declaration of _loadOlderMessages or _ensureAllMessagesLoaded"):
+            raise NotApplicable(str(error)) from error
+        raise Unverifiable(str(error)) from error
     return {
         "source": extraction.source,
         "declared": list(extraction.declared),
@@ -143,6 +162,8 @@ def build_job(
         "maxSteps": max_steps,
         "maxSchedules": max_schedules,
         "stopAtFirstFailure": stop_at_first_failure,
+        "modules": [{"id": module_id, "source": source} for module_id, source in extraction.modules],
+        "entry": extraction.entry,
         # Not read by the harness; carried through for the report.
         "kept": list(extraction.kept),
     }
@@ -199,6 +220,8 @@ def harness_answers(job: dict, count: int, *, timeout: float, harness: Path) -> 
 def verify_source(
     text: str,
     *,
+    path: Path | None = None,
+    root: Path | None = None,
     scenarios: Iterable[str] | None = None,
     max_steps: int = 200,
     max_schedules: int = 20000,
@@ -212,7 +235,9 @@ def verify_source(
     """
     if shutil.which("node") is None:
         raise NodeNotFound("the behavioural check needs node on PATH, and there is none")
-    job = build_job(text, scenarios=scenarios, max_steps=max_steps, max_schedules=max_schedules)
+    job = build_job(
+        text, path=path, root=root, scenarios=scenarios, max_steps=max_steps, max_schedules=max_schedules
+    )
     return report_of(run_job(job, timeout=timeout), job)
 
 
@@ -241,7 +266,16 @@ def scenario_result(answer: dict) -> ScenarioResult:
     )
 
 
-def verify_path(path: Path, **options) -> VerifyReport:
-    """`verify_source` on a file, decoded as UTF-8 with any BOM removed."""
-    text = Path(path).read_bytes().decode("utf-8-sig")
-    return verify_source(text, **options)
+def verify_path(path: Path, *, root: Path | None = None, **options) -> VerifyReport:
+    """`verify_source` on a file, decoded as UTF-8 with any BOM removed.
+
+    Relative imports are followed inside `root`, by default the git work tree
+    holding the file (or, outside git, the file's own directory).
+    """
+    from jsfix.discover import find_repo_root
+
+    path = Path(path)
+    text = path.read_bytes().decode("utf-8-sig")
+    if root is None:
+        root = find_repo_root(path.absolute().parent) or path.absolute().parent
+    return verify_source(text, path=path, root=root, **options)
