@@ -113,7 +113,7 @@ def test_a_clean_preview_takes_no_full_parse(tmp_path, monkeypatch):
 
 
 def test_without_tree_sitter_the_preview_still_refuses(tmp_path, monkeypatch):
-    monkeypatch.setattr(syntax, "_parser", lambda: None)
+    monkeypatch.setattr(syntax, "_tools", lambda: None)
     data, line = broken_file("upstream-parent", "after")
     path = tmp_path / "sessions.js"
     path.write_bytes(data)
@@ -137,3 +137,78 @@ def test_without_tree_sitter_the_preview_still_refuses(tmp_path, monkeypatch):
 def test_tree_sitter_positions_are_counted_as_esprima_counts(text, position):
     # tree-sitter's ERROR node starts at the `=` (esprima points at the `;`).
     assert syntax.first_error_at(text) == position
+
+
+# Errors tree-sitter parses without an ERROR node: the screen's own checks
+# catch them (found by benchmarks/syntax_agreement.py on fuzzed fixtures).
+EARLY_ERRORS = {
+    "declared-twice": ("let _sessionFilter = 'again';", "a name declared twice in one scope",
+                       "syntax error at line 97, column 5: Identifier '_sessionFilter' has already been declared"),
+    "var-after-let": ("var _loadingOlder = true;", "a name declared twice in one scope",
+                      "syntax error at line 97, column 5: Identifier '_loadingOlder' has already been declared"),
+    "class-twice": ("class Pane {}\nclass Pane {}", "a name declared twice in one scope",
+                    "syntax error at line 98, column 7: Identifier 'Pane' has already been declared"),
+    "top-level-return": ("return;", "return outside a function", "syntax error at line 97, column 2: Illegal return statement"),
+    "nameless-function": ("function (x) {}", "a statement that starts with function, class or let",
+                          "syntax error at line 97, column 10: Unexpected token ("),
+    "const-without-value": ("const unset;", "const without a value",
+                            "syntax error at line 97, column 12: Missing initializer in const declaration"),
+    "invalid-regex": ("const pattern = /^?x/;", "an invalid regular expression",
+                      "syntax error at line 97, column 22: Invalid regular expression"),
+    "await-as-a-call": ("async function loader() { await (); }", "a reserved word used as a name",
+                        "syntax error at line 97, column 35: Unexpected token ;"),
+    "assignment-in-an-operand": ("let ready = !!base = 1;", "an assignment inside an operator's operand",
+                                 "syntax error at line 97, column 19: Invalid left-hand side in assignment"),
+    "empty-argument": ("describe(,);", "an empty argument", "syntax error at line 97, column 10: Unexpected token ,"),
+    "keyword-as-a-name": ("function stop() { export(); }", "a reserved word used as a name",
+                          "syntax error at line 97, column 19: Unexpected token"),
+    "await-in-a-plain-function": ("function wait() { const data = await api('/x'); }", "await in a function that is not async",
+                                  "syntax error at line 97, column 38: Unexpected identifier"),
+    "emoji-in-a-name": ("const t =\U0001f600= 1;", "a character that cannot be in a name",
+                        "syntax error at line 97, column 10: Unexpected token ILLEGAL"),
+    "let-named-let": ("let\nlet extra = 0;", "a statement that starts with function, class or let",
+                      "syntax error at line 98, column 5: let is disallowed as a lexically bound name"),
+}
+
+
+@pytest.mark.skipif(not syntax.available(), reason="tree-sitter is not installed")
+@pytest.mark.parametrize("case", sorted(EARLY_ERRORS), ids=str)
+def test_errors_without_an_error_node_are_caught_by_the_screen(case, tmp_path):
+    line, what, reason = EARLY_ERRORS[case]
+    base = (FIXTURES / "upstream-parent" / "input.js").read_text(encoding="utf-8")
+    at = re.search(PLACES["between"], base, re.MULTILINE).start()
+    text = base[:at] + line + "\n" + base[at:]
+    assert syntax.first_error_at(text) is None  # no ERROR node: tree-sitter alone would pass it
+    assert syntax.find_suspect(text).what == what
+    path = tmp_path / "sessions.js"
+    for mode in (Mode.DRY_RUN, Mode.CHECK, Mode.WRITE):
+        path.write_text(text, encoding="utf-8")
+        result = process_file(path, Settings(mode=mode, cwd=tmp_path))
+        assert (result.outcome, result.reason) == (Outcome.REFUSED, reason)
+        assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.skipif(not syntax.available(), reason="tree-sitter is not installed")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "var a; var a; function a() {}",
+        "function f() { let d; { let d; } }",
+        "switch (k) { case 1: { let a; break; } case 2: { let a; } }",
+        "class K { m() { return 1; } }\nconst back = () => { return 2; };",
+        "for (const key of keys) {}\nconst flags = /a(?:b)\\//giu;",
+        "(function () {})();\nasync function go() { await later(); }",
+        "x = a ? b = 1 : c = 2;\na[i = 0] = (j = 1);\nv = `${k = 2}`;",
+        "const \u00e9t\u00e9 = 'a,,b'; const holes = [1,, 2]; o = { export: 1, await: 2 }; a.let = 3;",
+        "const f = async function () { await 1; };\nclass A { static async *g() { await 2; } }",
+    ],
+    ids=["var-twice", "shadowing", "case-blocks", "returns", "for-of-regex", "iife-await", "assignments", "names", "async"],
+)
+def test_valid_code_is_not_suspect(text):
+    assert syntax.find_suspect(text) is None
+
+
+def test_the_pinned_tree_sitter_is_usable():
+    """The screen turns itself off for a grammar it does not know; the pinned one it must know."""
+    pytest.importorskip("tree_sitter_javascript")
+    assert syntax.available()
