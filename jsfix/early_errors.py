@@ -29,23 +29,30 @@ QUERY = """
 (await_expression [(assignment_expression) (augmented_assignment_expression)] @flag.assignment)
 [(export_statement) (import_statement)] @module_statement
 (lexical_declaration "const" (variable_declarator !value) @flag.const)
+(try_statement !handler !finalizer) @flag.try
 (lexical_declaration (variable_declarator name: (identifier) @lexical))
 (class_declaration name: (identifier) @lexical)
 (variable_declaration (variable_declarator name: (identifier) @var))
 (function_declaration name: (identifier) @function)
 (generator_function_declaration name: (identifier) @function)
+(formal_parameters (identifier) @parameter)
+(formal_parameters (assignment_pattern left: (identifier) @parameter))
+(arrow_function parameter: (identifier) @parameter)
+(catch_clause parameter: (identifier) @parameter)
 """
 
 _FLAGGED = {
     # `!!a = b` is `(!!a) = b`; tree-sitter reads `!!(a = b)`.
     "flag.assignment": "an assignment inside an operator's operand",
     "flag.const": "const without a value",
+    "flag.try": "try without catch or finally",
 }
 _FUNCTIONS = frozenset((
     "function_declaration", "function_expression", "arrow_function", "method_definition",
     "generator_function_declaration", "generator_function",
 ))  # fmt: skip
-_EMPTY_ARGUMENT = re.compile(rb"[(,][ \t\r\n]*,")
+_EMPTY_ITEM = re.compile(rb"[({,][ \t\r\n]*,")
+_HOLES_ALLOWED = frozenset(("array", "array_pattern"))
 # The words tree-sitter takes as names where esprima does not (`let` only at
 # the start of a statement). Found by bytes: a text predicate in the query
 # would run in Python on every identifier.
@@ -71,7 +78,7 @@ def first_early_error(root, data: bytes, found: dict):
             what = check(node)
             if what:
                 return node, what
-    for check in (_keyword_as_a_name, _empty_argument, _invalid_name):
+    for check in (_keyword_as_a_name, _empty_item, _invalid_name):
         hit = check(root, data)
         if hit:
             return hit
@@ -146,12 +153,12 @@ def _keyword_as_a_name(root, data: bytes):
     return None
 
 
-def _empty_argument(root, data: bytes):
-    """`f(,)` or `f(a,, b)`: tree-sitter drops the hole. Found by bytes, then the tree."""
-    for match in _EMPTY_ARGUMENT.finditer(data):
+def _empty_item(root, data: bytes):
+    """`f(,)`, `f(a,, b)`, `{ a: 1,, b }`: tree-sitter drops the hole; only arrays may have one."""
+    for match in _EMPTY_ITEM.finditer(data):
         comma = root.descendant_for_byte_range(match.end() - 1, match.end())
-        if comma is not None and comma.parent is not None and comma.parent.type == "arguments":
-            return comma, "an empty argument"
+        if comma is not None and comma.type == "," and comma.parent.type not in _HOLES_ALLOWED:
+            return comma, "an empty item in a list"
     return None
 
 
@@ -191,7 +198,19 @@ def _declared_twice(found: dict, is_module: bool):
     for name in other_names:
         if (_scope(_declaration_of(name)).id, name.text) in lexical:
             return name
+    for name in found.get("parameter", ()):
+        body = _owner_of_parameter(name).child_by_field_name("body")
+        if body is not None and (body.id, name.text) in lexical:
+            return name
     return None
+
+
+def _owner_of_parameter(name):
+    """The function or catch clause whose parameter `name` is."""
+    owner = name.parent
+    while owner.type in ("formal_parameters", "assignment_pattern"):
+        owner = owner.parent
+    return owner
 
 
 def _top_level_function(name) -> bool:

@@ -159,7 +159,13 @@ EARLY_ERRORS = {
                         "syntax error at line 97, column 35: Unexpected token ;"),
     "assignment-in-an-operand": ("let ready = !!base = 1;", "an assignment inside an operator's operand",
                                  "syntax error at line 97, column 19: Invalid left-hand side in assignment"),
-    "empty-argument": ("describe(,);", "an empty argument", "syntax error at line 97, column 10: Unexpected token ,"),
+    "empty-argument": ("describe(,);", "an empty item in a list", "syntax error at line 97, column 10: Unexpected token ,"),
+    "empty-property": ("const pills = { help: 1,, more: 2 };", "an empty item in a list",
+                       "syntax error at line 97, column 25: Unexpected token ,"),
+    "parameter-redeclared": ("function pick(sid) { const sid = 1; return sid; }", "a name declared twice in one scope",
+                             "syntax error at line 97, column 28: Identifier 'sid' has already been declared"),
+    "try-alone": ("try { idle(); }\nidle();", "try without catch or finally",
+                  "syntax error at line 97, column 16: Missing catch or finally after try"),
     "keyword-as-a-name": ("function stop() { export(); }", "a reserved word used as a name",
                           "syntax error at line 97, column 19: Unexpected token"),
     "await-in-a-plain-function": ("function wait() { const data = await api('/x'); }", "await in a function that is not async",
@@ -201,8 +207,9 @@ def test_errors_without_an_error_node_are_caught_by_the_screen(case, tmp_path):
         "x = a ? b = 1 : c = 2;\na[i = 0] = (j = 1);\nv = `${k = 2}`;",
         "const \u00e9t\u00e9 = 'a,,b'; const holes = [1,, 2]; o = { export: 1, await: 2 }; a.let = 3;",
         "const f = async function () { await 1; };\nclass A { static async *g() { await 2; } }",
+        "const [first,, third] = [1,, 3];\nfunction h(a) { { let a; } }\ntry {} finally {}\ntry {} catch {}",
     ],
-    ids=["var-twice", "shadowing", "case-blocks", "returns", "for-of-regex", "iife-await", "assignments", "names", "async"],
+    ids=["var-twice", "shadowing", "case-blocks", "returns", "for-of-regex", "iife-await", "assignments", "names", "async", "holes-blocks-try"],
 )
 def test_valid_code_is_not_suspect(text):
     assert syntax.find_suspect(text) is None
