@@ -70,17 +70,25 @@ def fix_parent(mirror: Path) -> str | None:
     return done.stdout.strip() or None
 
 
-def archive(mirror: Path, commit: str, destination: Path) -> None:
-    """The whole tree at `commit`, as `git archive` gives it; reused when already complete."""
+def archive(mirror: Path, commit: str, destination: Path) -> bool:
+    """The whole tree at `commit`, as `git archive` gives it; reused when already complete.
+
+    False when the mirror cannot give it (a mirror may lack its largest blobs).
+    """
     if (destination / COMPLETE).exists():
-        return
+        return True
     shutil.rmtree(destination, ignore_errors=True)
     destination.mkdir(parents=True)
-    source = subprocess.Popen(["git", "-C", str(mirror), "archive", "--format=tar", commit], stdout=subprocess.PIPE)
-    subprocess.run(["tar", "-x", "-C", str(destination)], stdin=source.stdout, check=True)
-    if source.wait() != 0:
-        raise RuntimeError(f"git archive {commit} failed in {mirror}")
+    source = subprocess.Popen(["git", "-C", str(mirror), "archive", "--format=tar", commit], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    extracted = subprocess.run(["tar", "-x", "-C", str(destination)], stdin=source.stdout, stderr=subprocess.DEVNULL, check=False)
+    _, error = source.communicate()
+    if source.returncode != 0 or extracted.returncode != 0:
+        shutil.rmtree(destination, ignore_errors=True)
+        first_line = error.decode("utf-8", "replace").strip().splitlines()[:1]
+        print(f"  skipped {mirror} at {commit[:9]}: git archive failed ({first_line[0] if first_line else 'tar failed'})")
+        return False
     (destination / COMPLETE).write_text(commit + "\n")
+    return True
 
 
 def fork_name(mirror: Path) -> str:
@@ -88,13 +96,11 @@ def fork_name(mirror: Path) -> str:
     return mirror.parent.name if mirror.name in ("repo", ".git") else mirror.name.removesuffix(".git")
 
 
-def build_fleet(mirror: Path, forks: list[Path], count: int, fleet: Path) -> int:
-    commits = spread_commits(mirror, count)
-    for commit in commits:
-        archive(mirror, commit, fleet / f"upstream-{commit[:9]}")
-    for fork in forks:
-        archive(fork, "HEAD", fleet / f"fork-{fork_name(fork)}")
-    return len(commits)
+def build_fleet(mirror: Path, forks: list[Path], count: int, fleet: Path) -> tuple[int, int]:
+    """Upstream checkouts and fork checkouts made."""
+    upstream = sum(archive(mirror, commit, fleet / f"upstream-{commit[:9]}") for commit in spread_commits(mirror, count))
+    made = sum(archive(fork, "HEAD", fleet / f"fork-{fork_name(fork)}") for fork in forks)
+    return upstream, made
 
 
 def write_blobs(mirror: Path, folder: Path) -> int:
@@ -134,10 +140,10 @@ def workers_mb(measured: Measured) -> list[float]:
     return list(measured.workers_mb.values()) or [measured.main_mb]
 
 
-def bench_fleet_check(fleet: Path, checkouts: int, jobs: int, runs: int, out: Path) -> list[float]:
+def bench_fleet_check(fleet: Path, checkouts: str, jobs: int, runs: int, out: Path) -> list[float]:
     files = sum(1 for _ in fleet.rglob("*.js"))
     size = sum(path.stat().st_size for path in fleet.rglob("*") if path.is_file()) / 1024**3
-    print(f"  fleet: {checkouts} checkouts, {size:.1f} GB, {files} .js files (before jsfix's own skipping)")
+    print(f"  fleet: {checkouts}, {size:.1f} GB, {files} .js files (before jsfix's own skipping)")
     results = [check_run(fleet, jobs, out / "fleet-check.json") for _ in range(runs)]
     walls = sorted(each.wall for each, _ in results)
     median = statistics.median(walls)
@@ -206,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"jsfix real-fleet benchmark: {os.cpu_count()} cores, Python {platform.python_version()}, {' '.join(jsfix_command())}")
         print(f"  mirror {args.mirror}, {len(forks)} fork mirror(s); load average before: {_load()}")
-        checkouts = build_fleet(args.mirror, forks, args.commits, out / "fleet") + len(forks)
-        peaks = bench_fleet_check(out / "fleet", checkouts, args.jobs, args.runs, out)
+        upstream, made = build_fleet(args.mirror, forks, args.commits, out / "fleet")
+        peaks = bench_fleet_check(out / "fleet", f"{upstream + made} checkouts ({upstream} upstream, {made} forks)", args.jobs, args.runs, out)
         if not args.skip_blobs:
             peaks += bench_blobs(out / "blobs", write_blobs(args.mirror, out / "blobs"), args.jobs, out)
         bench_single(args.mirror, args.single_runs, out)
