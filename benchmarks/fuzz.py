@@ -186,9 +186,10 @@ def check_one(data: bytes, directory: Path, mode: Mode = Mode.WRITE) -> tuple[st
         if after != data:
             return ended, reason, f"{ended} but the file changed: {reason}"
         if result.outcome is Outcome.WOULD_FIX and mode is Mode.DRY_RUN:
-            # A dry run is a fast preview: it skips the full parse, so a file
-            # already broken outside the two functions may be previewed (a
-            # write refuses it). Otherwise its diff must be as sound as a write.
+            # A preview trusts tree-sitter's screen (jsfix/syntax.py) where it
+            # sees nothing: a file broken in a way the screen misses may be
+            # previewed and then refused by the write (benchmarks/syntax_agreement.py
+            # counts how often). Otherwise its diff must be as sound as a write.
             source = decode_source(data)
             try:
                 parse_program(source.text)

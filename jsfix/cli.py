@@ -2,7 +2,8 @@
 
 It turns options into one `Settings` value, calls the core, and prints:
 diffs on standard output (so they can be piped to `git apply`), one line
-per file and the summary on standard error.
+per file and the summary on standard error. rich is imported only to colour
+a diff on a terminal: plain lines need none of its start-up time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from jsfix import __version__
 from jsfix.discover import read_path_list
@@ -144,16 +144,22 @@ def gather_paths(paths: list[Path] | None, from_file: str | None) -> list[Path]:
 
 
 def print_diffs(report: Report) -> None:
+    diffs = [result.diff for result in report.results if result.diff]
+    if not sys.stdout.isatty():
+        sys.stdout.write("".join(diffs))
+        sys.stdout.flush()
+        return
+    from rich.console import Console  # colours, on a terminal only
+
     console = Console(highlight=False)
-    for result in report.results:
-        if not result.diff:
-            continue
-        if not console.is_terminal:
-            sys.stdout.write(result.diff)
-            continue
-        for line in result.diff.splitlines():
+    for diff in diffs:
+        for line in diff.splitlines():
             console.print(line, style=_DIFF_STYLES.get(line[:1]), markup=False, soft_wrap=True)
-    sys.stdout.flush()
+
+
+def say(line: str) -> None:
+    """One line on standard error, as it is (no markup, no wrapping)."""
+    sys.stderr.write(line + "\n")
 
 
 def finish(report: Report, settings: Settings, json_target: str | None) -> None:
@@ -173,7 +179,7 @@ def write_json(data: dict, target: str) -> None:
     try:
         Path(target).write_text(text, encoding="utf-8")
     except OSError as error:
-        Console(stderr=True).print(f"jsfix: cannot write the JSON report to {target}: {error.strerror or error}", markup=False)
+        say(f"jsfix: cannot write the JSON report to {target}: {error.strerror or error}")
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -189,41 +195,38 @@ def report_json(report: Report, settings: Settings) -> dict:
 
 
 def print_summary(report: Report, settings: Settings) -> None:
-    err = Console(stderr=True, highlight=False)
     list_all = settings.verbose or len(report.results) == 1
     for result in report.results:
         if result.outcome in _QUIET and not list_all:
             continue
         changes = f" (+{result.lines_added} -{result.lines_removed})" if result.lines_added or result.lines_removed else ""
-        err.print(f"{result.outcome.value:>14}  {result.path}: {result.reason}{changes}", markup=False, soft_wrap=True)
+        say(f"{result.outcome.value:>14}  {result.path}: {result.reason}{changes}")
     counts = report.counts()
     parts = [f"{counts[outcome]} {outcome.value}" for outcome in Outcome if counts[outcome]]
-    err.print(f"jsfix: {len(report.results)} file(s): " + (", ".join(parts) or "nothing to do"), markup=False, soft_wrap=True)
+    say(f"jsfix: {len(report.results)} file(s): " + (", ".join(parts) or "nothing to do"))
     if report.skipped:
         skipped = ", ".join(f"{count} {kind}" for kind, count in sorted(report.skipped.items()))
-        err.print(f"jsfix: skipped {skipped}", markup=False, soft_wrap=True)
+        say(f"jsfix: skipped {skipped}")
     if len(report.results) > 1:
         # Like multi-gitter's closing lists: the files to look at, once the log has scrolled away.
         unsuccessful = [Outcome.WOULD_FIX] if settings.mode is Mode.CHECK else []
         for outcome in (*unsuccessful, *sorted(PROBLEMS, key=list(Outcome).index)):
             behind = [result for result in report.results if result.outcome is outcome]
             if behind:
-                err.print(f"{outcome.value} ({len(behind)}):", markup=False)
+                say(f"{outcome.value} ({len(behind)}):")
                 for result in behind:
-                    err.print(f"  {result.path}: {result.reason}", markup=False, soft_wrap=True)
+                    say(f"  {result.path}: {result.reason}")
     if report.patches:
-        err.print(f"jsfix: wrote {len(report.patches)} patch(es): " + ", ".join(report.patches.values()), markup=False, soft_wrap=True)
+        say(f"jsfix: wrote {len(report.patches)} patch(es): " + ", ".join(report.patches.values()))
     if settings.patch_dir is not None:
         outside = [result.path for result in report.results if result.diff and result.repo_root is None]
         if outside:
-            err.print(f"jsfix: no patch for {len(outside)} file(s) outside git: " + ", ".join(outside), markup=False, soft_wrap=True)
+            say(f"jsfix: no patch for {len(outside)} file(s) outside git: " + ", ".join(outside))
 
 
 def require_node() -> None:
     if shutil.which("node") is None:
-        Console(stderr=True).print(
-            f"jsfix: node is not on PATH; the behavioural check needs it (exit {EXIT_NO_NODE})", markup=False
-        )
+        say(f"jsfix: node is not on PATH; the behavioural check needs it (exit {EXIT_NO_NODE})")
         raise typer.Exit(EXIT_NO_NODE)
 
 
@@ -290,9 +293,8 @@ def gen_tests(
     from jsfix.testgen import gen_tests as generate
 
     report = generate(GenSettings(repo=repo, js=js, out=out, force=force))
-    err = Console(stderr=True, highlight=False)
     for line in report.lines():
-        err.print(line, markup=False, soft_wrap=True)
+        say(line)
     raise typer.Exit(report.exit_code)
 
 

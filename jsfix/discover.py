@@ -177,6 +177,8 @@ class _Walker:
                     kept.append(name)
             subdirectories[:] = kept
             for name in names:
+                if not name.endswith(".js"):
+                    continue  # not counted either way; symlinked directories come in `subdirectories`
                 path = here / name
                 try:
                     status = os.lstat(path)

@@ -200,12 +200,14 @@ def locate_targets(text: str, *, full_parse: bool = False) -> Located | None:
         return None
     _refuse_lone_carriage_returns(text)
     if not full_parse:
+        if _every_occurrence_is_a_use(text):
+            return None  # another script that calls them: no scan, no parse
         try:
             top = scan_top_level(text, TARGETS + _ANCHOR_NAMES)
         except ScanUncertain:
             top = None
         if top is not None:
-            if _targets_only_called(text, top):
+            if _every_code_mention_is_a_use(text, top):
                 return None
             located = _locate_by_scan(text, top)
             if located is not None:
@@ -213,25 +215,52 @@ def locate_targets(text: str, *, full_parse: bool = False) -> Located | None:
     return _locate_by_full_parse(text)
 
 
-_CALL_FOLLOWS = re.compile(r"\s*\(")
-_MAY_START_A_METHOD = re.compile(r"(?:[{,*]|\b(?:async|get|set|static|function))\s*$")
+# A file that defines neither target is `not applicable` without a parse when
+# every mention has one of two shapes, neither of which can define the name
+# whatever surrounds it (in valid JavaScript): the operand of `typeof` on the
+# same line (no line break, so no statement can end between them), and the
+# callee of a call whose `)` is not followed by `{` (a method's body). The
+# arguments are kept to names, numbers and commas so that the `)` found is the
+# call's own. The check is first made on the raw text, every occurrence
+# counted (code or not); names in comments or strings need the scanner.
+# Spaces are JavaScript's: Python's `\s` misses U+FEFF, and `f()\ufeff{` is a method.
+_JS_SPACE = "\t\v\f \u00a0\ufeff\u1680\u2000-\u200a\u202f\u205f\u3000\n\r\u2028\u2029"
+_TYPEOF_BEFORE = re.compile(r"(?<![\w$.#\\\u200c\u200d])typeof[ \t]+\Z")
+_CALL_WITHOUT_BODY = re.compile(
+    rf"[{_JS_SPACE}]*\([{_JS_SPACE}\w$,.]*\)"
+    rf"(?:[{_JS_SPACE}]|//[^\n\r\u2028\u2029]*|/\*(?:[^*]|\*(?!/))*\*/)*+"  # possessive: skip all, then look
+    r"(?!\{)"
+)
+# No lookbehind here: it would cost the regex engine its fast literal search.
+_TARGET_WORD = re.compile("|".join(TARGETS))
+_PART_OF_LONGER_WORD = re.compile(r"[\w$\u200c\u200d\\]")
 
 
-def _targets_only_called(text: str, top: TopLevel) -> bool:
-    """Outside comments and strings, the targets only appear as plain calls.
+def _is_a_use(text: str, start: int, end: int) -> bool:
+    """The name at text[start:end] is a `typeof` operand or a callee, never a definition."""
+    if _TYPEOF_BEFORE.search(text, max(0, start - 64), start):
+        return True
+    return _CALL_WITHOUT_BODY.match(text, end) is not None
 
-    Such a file (another script that calls them, or one naming them in
-    comments) defines neither, so it is not applicable and no full parse is
-    needed. Any mention that could be a definition sends it to the full parse.
-    """
-    for mention in top.mentions:
-        if mention.name not in TARGETS:
-            continue
-        if mention.declares is not None or not _CALL_FOLLOWS.match(text, mention.start + len(mention.name)):
-            return False
-        if _MAY_START_A_METHOD.search(text, max(0, mention.start - 40), mention.start):
+
+def _every_occurrence_is_a_use(text: str) -> bool:
+    """Every occurrence of a target name, in code or not, is a use (see above)."""
+    for match in _TARGET_WORD.finditer(text):
+        start, end = match.span()
+        if _PART_OF_LONGER_WORD.match(text, end) or start and _PART_OF_LONGER_WORD.match(text, start - 1):
+            continue  # `x_loadOlderMessages`, `_loadOlderMessagesLater`: another name
+        if not _is_a_use(text, start, end):
             return False
     return True
+
+
+def _every_code_mention_is_a_use(text: str, top: TopLevel) -> bool:
+    """As above, for the mentions the scanner found in code (comments and strings left out)."""
+    return all(
+        mention.declares is None and _is_a_use(text, mention.start, mention.start + len(mention.name))
+        for mention in top.mentions
+        if mention.name in TARGETS
+    )
 
 
 def _refuse_lone_carriage_returns(text: str) -> None:

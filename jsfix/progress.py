@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
 
 from jsfix.outcomes import FileResult
 
@@ -16,11 +15,12 @@ MIN_FILES_FOR_BAR = 20
 @contextmanager
 def progress_reporter(total: int, *, enabled: bool) -> Iterator[Callable[[FileResult], None]]:
     """A callback to call once per finished file. The bar shows only on a terminal."""
-    console = Console(stderr=True)
-    if not enabled or total < MIN_FILES_FOR_BAR or not console.is_terminal:
+    if not enabled or total < MIN_FILES_FOR_BAR or not sys.stderr.isatty():
         yield lambda result: None
         return
-    from rich.progress import (  # only when a bar is shown: it costs start-up time
+    # Only when a bar is shown: rich costs start-up time.
+    from rich.console import Console
+    from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
@@ -37,6 +37,6 @@ def progress_reporter(total: int, *, enabled: bool) -> Iterator[Callable[[FileRe
         TextColumn("eta"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("files", total=total)
         yield lambda result: progress.advance(task)

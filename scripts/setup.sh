@@ -11,6 +11,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+  # compat: a plain path in a .pth file. The default editable mode installs an
+  # import hook that `site` loads, with pathlib and urllib, before every start.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    --config-settings editable_mode=compat -e ".${extras:+[$extras]}"
   touch "$stamp"
 fi

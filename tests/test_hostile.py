@@ -157,12 +157,12 @@ def test_a_syntax_error_the_fast_path_does_not_see_is_refused_before_any_write(t
     assert result.diff == "" and (tmp_path / "sessions.js").read_text() == broken
 
 
-def test_a_dry_run_is_a_fast_preview_that_leaves_the_full_parse_to_the_write(tmp_path: Path):
-    # Documented in the README: previews skip the full parse to stay fast.
+@pytest.mark.parametrize("mode", [Mode.DRY_RUN, Mode.CHECK], ids=["dry-run", "check"])
+def test_a_preview_refuses_the_syntax_error_a_write_would_refuse(tmp_path: Path, mode: Mode):
     broken = edited(BASE, "let _sessionFilter = '';", "let _sessionFilter = ;")
-    result = run(tmp_path, broken.encode(), Mode.DRY_RUN)
-    assert result.outcome is Outcome.WOULD_FIX
-    assert (tmp_path / "sessions.js").read_text() == broken
+    result = run(tmp_path, broken.encode(), mode)
+    assert (result.outcome, result.reason) == (Outcome.REFUSED, "syntax error at line 7, column 22: Unexpected token ;")
+    assert result.diff == "" and (tmp_path / "sessions.js").read_text() == broken
 
 
 def test_writing_a_broken_file_names_it_and_leaves_it_alone(tmp_path: Path):

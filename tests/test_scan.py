@@ -601,3 +601,46 @@ def test_random_grammar_programs_agree_with_esprima_or_refuse(rnd):
     except ScanUncertain:
         return
     assert_same_as_oracle(result, oracle)
+
+
+# --- scripts that only use the targets ----------------------------------------
+#
+# The shapes met in the forks' other scripts (ui.js, commands.js, outline.js),
+# in this project's own words: jsfix decides such files from these mentions.
+
+CALLER_SCRIPT = """\
+// Start jump: _ensureAllMessagesLoaded() resets the window first.
+function wireOlderButton(el) {
+  el.onclick = () => { if(typeof _loadOlderMessages==='function') _loadOlderMessages(); };
+}
+const canFetchOlder = () => more && typeof _loadOlderMessages === 'function';
+async function jump() {
+  if (typeof _ensureAllMessagesLoaded !== 'function') return;
+  if(typeof _ensureAllMessagesLoaded==='function') await _ensureAllMessagesLoaded();
+  else if (near) _loadOlderMessages(); else idle();
+}
+function whenLoaded() {
+  return _ensureAllMessagesLoaded().then(function () { return `${_loadOlderMessages.name}`; });
+}
+"""
+
+
+def test_caller_shapes_agree_with_esprima():
+    result = assert_agrees_with_esprima(CALLER_SCRIPT)
+    assert len(result.mentions) == 9  # the comment's name is not one
+    assert all(mention.declares is None for mention in result.mentions)
+
+
+@pytest.mark.parametrize(
+    "text, declares",
+    [
+        ("const pager = { _loadOlderMessages() {} };\n", "method"),
+        ("class Pager { async _ensureAllMessagesLoaded() {} }\n", "method"),
+        ("const later = async function _loadOlderMessages() {};\n", "async function"),
+        ("pager._loadOlderMessages = async () => {};\n", None),
+    ],
+    ids=["object-method", "class-method", "named-expression", "property-assignment"],
+)
+def test_defining_shapes_next_to_callers_agree_with_esprima(text, declares):
+    result = assert_agrees_with_esprima(CALLER_SCRIPT + text)
+    assert result.mentions[-1].declares == declares
