@@ -39,7 +39,7 @@ def markdown_summary(report: Report, settings: Settings) -> str:
             suite_cell([suite for result in results for suite in suites.get(result.path, [])]),
         ]
         lines.append("| " + " | ".join(escape(cell) for cell in cells) + " |")
-    lines += ["", totals(report.results, len(rows))]
+    lines += ["", totals(report.results)]
     problems = [result for result in report.results if result.outcome in PROBLEMS]
     if problems:
         lines.append("")
@@ -64,9 +64,11 @@ def repository_label(key, results: list[FileResult], cwd: Path) -> str:
 
 
 def outcome_cell(results: list[FileResult]) -> str:
-    if len(results) == 1:
-        return results[0].outcome.value
-    counts = Counter(result.outcome for result in results)
+    """The outcome, or each with its count; files the fix has nothing to do with are left out of it."""
+    relevant = [result for result in results if result.outcome is not Outcome.NOT_APPLICABLE] or results
+    if len(relevant) == 1:
+        return relevant[0].outcome.value
+    counts = Counter(result.outcome for result in relevant)
     return ", ".join(f"{counts[outcome]} {outcome.value}" for outcome in Outcome if counts[outcome])
 
 
@@ -85,16 +87,21 @@ def suite_cell(suites: list) -> str:
     cells = []
     for suite in suites:
         if suite.reason:
-            cells.append(f"{suite.status.value} for {suite.path}")
+            cells.append(f"none for {suite.path}" if suite.repo_root is not None else "none (not in git)")
         else:
             cells.append(f"{suite.status.value} ({suite.counts})")
     return "; ".join(cells) or _NONE
 
 
-def totals(results: list[FileResult], repositories: int) -> str:
+def totals(results: list[FileResult]) -> str:
+    repositories = len({result.repo_root for result in results if result.repo_root is not None})
+    outside = sum(result.repo_root is None for result in results)
     counts = Counter(result.outcome for result in results)
     outcomes = ", ".join(f"{counts[outcome]} {outcome.value}" for outcome in Outcome if counts[outcome])
-    return f"{repositories} repositor{'y' if repositories == 1 else 'ies'}, {len(results)} file(s): {outcomes or 'nothing to do'}"
+    where = f"{len(results)} file(s) in {repositories} repositor{'y' if repositories == 1 else 'ies'}"
+    if outside:
+        where += f" and {outside} outside git"
+    return f"{where}: {outcomes or 'nothing to do'}"
 
 
 def escape(cell: str) -> str:
