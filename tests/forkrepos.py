@@ -98,3 +98,24 @@ def run_suite(repo: Path, module: str = MODULE) -> dict[str, str]:
                 outcome = child.tag
         outcomes[case.get("name")] = outcome
     return outcomes
+
+
+def snapshot_of_this_checkout(target: Path) -> Path:
+    """This checkout's files as git would commit them now (tracked and new, not ignored), committed in `target`.
+
+    Tools that install jsfix from a repository (pre-commit, pip) then see the
+    code under test, uncommitted edits included, and never build in the checkout.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():  # a file deleted but not yet staged is listed too
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    git(target, "init", "-q")
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "jsfix as checked out")
+    return target
