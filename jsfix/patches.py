@@ -125,8 +125,9 @@ def suite_paragraphs(suite: SuiteNote) -> str:
         "\n"
         "Run the suite from the repository root with:\n"
         f"    python -m pytest {suite.module}\n"
-        "It needs only pytest; the race scenarios need node and are skipped\n"
-        "without it.\n"
+        "It needs only pytest, and node for the race scenarios (skipped\n"
+        "without it); it uses no conftest.py fixture, so --noconftest runs it\n"
+        "apart from the fork's own fixtures.\n"
     )
 
 

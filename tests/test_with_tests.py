@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -152,8 +154,9 @@ through every order in which their requests and timers can settle:
     tail = f"""
 Run the suite from the repository root with:
     python -m pytest {MODULE}
-It needs only pytest; the race scenarios need node and are skipped
-without it."""
+It needs only pytest, and node for the race scenarios (skipped
+without it); it uses no conftest.py fixture, so --noconftest runs it
+apart from the fork's own fixtures."""
     assert message.startswith(head)
     assert message.endswith(tail)
     stat = patch[patch.index("\n---\n") + 5 : patch.index("\n\ndiff --git")]
@@ -337,3 +340,16 @@ def test_apply_without_with_tests_does_not_load_libcst(forks: Path):
         [sys.executable, "-c", probe], cwd=forks, capture_output=True, text=True, check=True
     )
     assert completed.stdout.splitlines()[-1] == "[]"
+
+
+def test_suite_files_get_the_mode_of_any_new_file_and_a_replaced_one_keeps_its_own(forks: Path):
+    previous = os.umask(0o022)
+    try:
+        assert jsfix("apply", "--with-tests", "alice").exit_code == 0
+        assert [stat.S_IMODE((forks / "alice" / name).stat().st_mode) for name in (MODULE, HARNESS)] == [0o644, 0o644]
+        (forks / "alice" / MODULE).chmod(0o640)
+        (forks / "alice" / MODULE).write_text("# jsfix-digest: " + "0" * 64 + "\n")  # as if from an older jsfix
+        assert jsfix("gen-tests", "alice", "--force").exit_code == 0
+        assert stat.S_IMODE((forks / "alice" / MODULE).stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)
