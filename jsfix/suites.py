@@ -128,26 +128,31 @@ def process_with_suites(
     targets = [index for index, each in enumerate(files) if gets_suite(each)]
     originals = {index: _read_bytes(files[index].path) for index in targets}
     kept = {index: reason for index in targets if (reason := kept_suite_file(files[index].repo_root, settings.force))}
-    results: list[FileResult | None] = [None] * len(files)
-    free = [index for index in range(len(files)) if index not in kept]
-    _fill(results, free, process_all([files[index] for index in free], settings))
-    if kept:
-        # Only previewed: whatever it needs, nothing may be written for it.
-        preview = replace(settings, mode=Mode.DRY_RUN, verify=False, patch_dir=None, progress=False)
-        order = sorted(kept)
-        previews = process_all([files[index] for index in order], preview)
-        _fill(results, order, [refuse_for_kept_suite(each, kept[index]) for index, each in zip(order, previews)])
+    results = _process(files, settings, process_all, kept)
     suites = []
     for index, result in enumerate(results):
         if result.outcome not in _FIXING:
-            continue  # a file refused for its kept suite is no longer fixing
-        if index in originals and originals[index] is not None:
+            continue  # nothing written, or a file refused for its kept suite
+        if originals.get(index) is not None:
             results[index], suite = add_suite(files[index], result, originals[index], settings)
         else:
             suite = left_out(files[index], result, settings)
         if suite is not None:
             suites.append(suite)
-    return results, sorted(suites, key=lambda each: each.path)  # type: ignore[return-value]
+    return results, sorted(suites, key=lambda each: each.path)
+
+
+def _process(files: list[Candidate], settings: Settings, process_all: ProcessAll, kept: dict[int, str]) -> list[FileResult]:
+    """The files' results; one whose suite must be kept is only previewed, and refused if it needs the fix."""
+    results: list = [None] * len(files)
+    free = [index for index in range(len(files)) if index not in kept]
+    _fill(results, free, process_all([files[index] for index in free], settings))
+    if kept:
+        preview = replace(settings, mode=Mode.DRY_RUN, verify=False, patch_dir=None, progress=False)
+        order = sorted(kept)
+        previews = process_all([files[index] for index in order], preview)
+        _fill(results, order, [refuse_for_kept_suite(each, kept[index]) for index, each in zip(order, previews)])
+    return results
 
 
 def _fill(results: list, indexes: list[int], values: list[FileResult]) -> None:
