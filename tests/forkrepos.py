@@ -119,3 +119,17 @@ def snapshot_of_this_checkout(target: Path) -> Path:
     git(target, "add", "-A")
     git(target, "commit", "-q", "-m", "jsfix as checked out")
     return target
+
+
+def suite_for(case: str):
+    """The suite gen-tests writes for the fixture's fixed text (its test counts follow the harness)."""
+    from jsfix.source import decode_source
+    from jsfix.testgen import generate_suite
+
+    return generate_suite(decode_source(fixture(case, "expected.js")).text)
+
+
+def counts(case: str) -> str:
+    """How the run's report counts the tests of that suite."""
+    suite = suite_for(case)
+    return f"{len(suite.structural)} structural and {len(suite.behavioural)} behavioural tests"

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from forkrepos import fixture, make_fork
+from forkrepos import counts, fixture, make_fork
 from typer.testing import CliRunner
 
 from jsfix.cli import app
@@ -19,7 +19,7 @@ ALL_PARTS = (
     "bump before replace, page index reset"
 )
 LATE_PARTS = "wait then lock, session guards, bump before replace, page index reset"
-SUITE = "10 structural and 9 behavioural tests"
+SUITE = counts("upstream-parent")  # every fixture here gets as many tests
 HALF = "_ensureAllMessagesLoaded is defined but _loadOlderMessages is not; the fix needs both"
 
 

@@ -16,12 +16,14 @@ from forkrepos import (
     MODULE,
     NODE,
     commits,
+    counts,
     files_of_last_commit,
     fixture,
     git,
     make_fork,
     on_disk,
     run_suite,
+    suite_for,
     tree,
 )
 from typer.testing import CliRunner
@@ -30,8 +32,6 @@ from jsfix import __version__
 from jsfix.cli import app
 from jsfix.outcomes import EXIT_PROBLEM, EXIT_USAGE
 from jsfix.patches import SUBJECT
-from jsfix.source import decode_source
-from jsfix.testgen import generate_suite
 from jsfix.testgen.behavioural import harness_scenarios
 from jsfix.testgen.suite import harness_source
 
@@ -58,7 +58,7 @@ def forks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def expected_suite(case: str):
     """The suite gen-tests would write for the fixture's fixed text."""
-    return generate_suite(decode_source(fixture(case, "expected.js")).text)
+    return suite_for(case)
 
 
 # -- the acceptance run: one patch, one commit, a passing suite ----------------------------------
@@ -142,7 +142,7 @@ Parts of the fix added by jsfix {__version__}:
 
 Regression tests added with the fix, generated for the fixed file:
 - {MODULE}:
-  10 structural tests that pin the statements of the fix as this file
+  {len(expected_suite("parts-1-3-present").structural)} structural tests that pin the statements of the fix as this file
   writes them, and one test per race scenario
 - {HARNESS}: the node script that runs those
   scenarios
@@ -240,7 +240,7 @@ def test_a_suite_already_up_to_date_is_left_and_the_patch_says_nothing_of_tests(
     assert result.exit_code == 0, result.stderr
     assert (
         f"jsfix: the suite for alice/static/sessions.js is up to date: {MODULE}, {HARNESS} "
-        "(10 structural and 9 behavioural tests)"
+        f"({counts('upstream-parent')})"
     ) in result.stderr.splitlines()
     patch = Path("patches/alice.patch").read_text()
     assert patch.count("diff --git") == 1 and "Regression tests" not in patch
@@ -274,7 +274,7 @@ def test_only_static_sessions_js_gets_a_suite_and_the_others_are_named(forks: Pa
         ),
         (
             f"jsfix: wrote the suite for alice/static/sessions.js: {MODULE}, {HARNESS} "
-            "(10 structural and 9 behavioural tests)"
+            f"({counts('upstream-parent')})"
         ),
         (
             "jsfix: no suite for loose/sessions.js: it is not in a git repository, so there is no root to put "
