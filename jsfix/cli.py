@@ -60,6 +60,10 @@ PatchDirOption = Annotated[
     typer.Option("--patch-dir", metavar="DIR", file_okay=False, help="Write one patch per git repository into DIR, for git am."),
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also list the files that needed nothing.")]
+SummaryOption = Annotated[
+    str | None,
+    typer.Option("--summary", metavar="FILE", help="Write a Markdown table, one row per repository, to FILE ('-': standard output)."),
+]
 
 # Outcomes that need no attention: listed per file only with --verbose (or when the run has one file).
 _QUIET = {Outcome.ALREADY_FIXED, Outcome.EQUIVALENT_FIX, Outcome.NOT_APPLICABLE}
@@ -92,15 +96,26 @@ def apply(
     verify: Annotated[
         bool, typer.Option("--verify", help="Run the fixed functions under node first; write nothing on a violation.")
     ] = False,
+    with_tests: Annotated[
+        bool,
+        typer.Option("--with-tests", help="Also write each repository's regression suite for its fixed static/sessions.js."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --with-tests: overwrite suite files edited by hand.")
+    ] = False,
+    summary: SummaryOption = None,
 ) -> None:
     """Add the missing parts of the fix; with --dry-run only print the diff."""
+    if force and not with_tests:
+        raise typer.BadParameter("--force needs --with-tests", param_hint="--force")
     if verify:
         require_node()
-    settings = fleet_settings(Mode.DRY_RUN if dry_run else Mode.WRITE, jobs, patch_dir, verbose, verify=verify)
+    mode = Mode.DRY_RUN if dry_run else Mode.WRITE
+    settings = fleet_settings(mode, jobs, patch_dir, verbose, verify=verify, with_tests=with_tests, force=force)
     report = run(gather_paths(paths, from_file), settings)
-    if as_json != "-" and dry_run:
+    if as_json != "-" and summary != "-" and dry_run:
         print_diffs(report)
-    finish(report, settings, as_json)
+    finish(report, settings, as_json, summary)
 
 
 @app.command()
@@ -111,18 +126,20 @@ def check(
     jobs: JobsOption = None,
     patch_dir: PatchDirOption = None,
     verbose: VerboseOption = False,
+    summary: SummaryOption = None,
 ) -> None:
     """Write nothing; exit 1 when any file needs the fix (for CI)."""
     settings = fleet_settings(Mode.CHECK, jobs, patch_dir, verbose)
-    finish(run(gather_paths(paths, from_file), settings), settings, as_json)
+    finish(run(gather_paths(paths, from_file), settings), settings, as_json, summary)
 
 
 def fleet_settings(
-    mode: Mode, jobs: int | None, patch_dir: Path | None, verbose: bool, *, verify: bool = False
+    mode: Mode, jobs: int | None, patch_dir: Path | None, verbose: bool, *, verify: bool = False, **suite_options: bool
 ) -> Settings:
     return Settings(
         mode=mode,
         verify=verify,
+        **suite_options,
         jobs=jobs or default_jobs(),
         patch_dir=patch_dir,
         cwd=Path.cwd(),
@@ -144,7 +161,16 @@ def gather_paths(paths: list[Path] | None, from_file: str | None) -> list[Path]:
 
 
 def print_diffs(report: Report) -> None:
-    diffs = [result.diff for result in report.results if result.diff]
+    """Each file's diff, then the diffs of the suite written beside it."""
+    suites = {suite.path: suite for suite in report.suites}
+    diffs = []
+    for result in report.results:
+        if not result.diff:
+            continue
+        suite = suites.get(result.path)
+        diffs.append(result.diff)
+        if suite:
+            diffs.extend(each.diff for each in suite.files if each.diff)
     if not sys.stdout.isatty():
         sys.stdout.write("".join(diffs))
         sys.stdout.flush()
@@ -162,16 +188,23 @@ def say(line: str) -> None:
     sys.stderr.write(line + "\n")
 
 
-def finish(report: Report, settings: Settings, json_target: str | None) -> None:
+def finish(report: Report, settings: Settings, json_target: str | None, summary_target: str | None = None) -> None:
     if json_target is not None:
         write_json(report_json(report, settings), json_target)
-    if json_target != "-":
+    if summary_target is not None:
+        from jsfix.summary import markdown_summary
+
+        write_text_to(markdown_summary(report, settings), summary_target, "the summary")
+    if json_target != "-" and summary_target != "-":
         print_summary(report, settings)
     raise typer.Exit(report.exit_code(checking=settings.mode is Mode.CHECK))
 
 
 def write_json(data: dict, target: str) -> None:
-    text = json.dumps(data, indent=2) + "\n"
+    write_text_to(json.dumps(data, indent=2) + "\n", target, "the JSON report")
+
+
+def write_text_to(text: str, target: str, what: str) -> None:
     if target == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -179,7 +212,7 @@ def write_json(data: dict, target: str) -> None:
     try:
         Path(target).write_text(text, encoding="utf-8")
     except OSError as error:
-        say(f"jsfix: cannot write the JSON report to {target}: {error.strerror or error}")
+        say(f"jsfix: cannot write {what} to {target}: {error.strerror or error}")
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -190,6 +223,7 @@ def report_json(report: Report, settings: Settings) -> dict:
         "counts": {outcome.value: report.counts()[outcome] for outcome in Outcome},
         "skipped": dict(sorted(report.skipped.items())),
         "patches": report.patches,
+        "suites": [suite.to_json() for suite in report.suites],
         "exit_code": report.exit_code(checking=settings.mode is Mode.CHECK),
     }
 
@@ -216,6 +250,8 @@ def print_summary(report: Report, settings: Settings) -> None:
                 say(f"{outcome.value} ({len(behind)}):")
                 for result in behind:
                     say(f"  {result.path}: {result.reason}")
+    for suite in report.suites:
+        say(f"jsfix: {suite.describe()}")
     if report.patches:
         say(f"jsfix: wrote {len(report.patches)} patch(es): " + ", ".join(report.patches.values()))
     if settings.patch_dir is not None:

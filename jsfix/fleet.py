@@ -6,6 +6,8 @@ first so the pool finishes together), and returns the results sorted by
 path whatever order the workers finished in. A worker never raises; if a
 worker process dies, the files the pool had not finished are run again one
 process each, so only the file that kills its worker is reported as failed.
+Under `with_tests` the suites of the fixed files are generated in this
+process once the workers are done (jsfix.suites).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from jsfix.patches import FileChange
+    from jsfix.suites import SuiteResult
 
 # The pool, the patch writer and the progress bar are imported when a run needs
 # them: a one-file run (an editor hook, a CI step) pays only for what it uses.
@@ -43,7 +46,13 @@ def default_jobs() -> int:
 def run(paths: Iterable[Path], settings: Settings) -> Report:
     selection = select_files(paths)
     report = Report(skipped=selection.skipped)
-    results = process_all(selection.files, settings)
+    if settings.with_tests:
+        # Loads libcst, for this option only.
+        from jsfix.suites import process_with_suites
+
+        results, report.suites = process_with_suites(selection.files, settings, process_all)
+    else:
+        results = process_all(selection.files, settings)
     report.results = [_with_repository(result, each, settings) for each, result in zip(selection.files, results)]
     # Sorted as reported (relative to the working directory), whatever order the paths came in.
     order = sorted(range(len(report.results)), key=lambda index: report.results[index].path)
@@ -53,9 +62,10 @@ def run(paths: Iterable[Path], settings: Settings) -> Report:
         from jsfix.patches import write_patches
 
         written = write_patches(
-            changes_by_repository(files, report.results),
+            changes_by_repository(files, report.results, report.suites),
             settings.patch_dir,
             settings.cwd,
+            {suite.root: suite.patch_note() for suite in report.suites if suite.changed},
         )
         report.patches = {
             display_path(root, settings.cwd): display_path(patch, settings.cwd) for root, patch in written.items()
@@ -152,7 +162,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-def changes_by_repository(files: list[Candidate], results: list[FileResult]) -> dict[Path, list[FileChange]]:
+def changes_by_repository(
+    files: list[Candidate], results: list[FileResult], suites: Iterable[SuiteResult] = ()
+) -> dict[Path, list[FileChange]]:
     """The diffs to put in patches, grouped by git repository. Files outside git get no patch."""
     from jsfix.patches import FileChange
 
@@ -169,6 +181,11 @@ def changes_by_repository(files: list[Candidate], results: list[FileResult]) -> 
             result.lines_removed,
         )
         grouped.setdefault(each.repo_root, []).append(change)
+    for suite in suites:  # only fixed files have one with files in it
+        for file in suite.files:
+            if file.diff and suite.root in grouped:
+                change = FileChange(file.path_in_repo, file.diff, (), file.lines_added, file.lines_removed, file.new_file)
+                grouped[suite.root].append(change)
     return grouped
 
 

@@ -69,6 +69,7 @@ class Report:
     results: list[FileResult] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     patches: dict[str, str] = field(default_factory=dict)  # repository root -> patch file
+    suites: list = field(default_factory=list)  # jsfix.suites.SuiteResult per fixed file, under --with-tests
 
     def counts(self) -> Counter:
         return Counter(result.outcome for result in self.results)

@@ -3,13 +3,17 @@
 Each patch is one mbox message in the shape `git format-patch` writes:
 a header with the subject and a short body naming the fix, `---`, a diffstat,
 then one `diff --git` section per changed file with its path relative to
-the repository root, and jsfix's version as the signature.
+the repository root, and jsfix's version as the signature. Under
+`--with-tests` the same message also adds the regression suite, and its body
+names the scenarios the suite covers and the command that runs it, so one
+`git am` gives one reviewable commit: the fix and the tests that pin it.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import textwrap
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,6 +57,18 @@ class FileChange:
     parts: tuple[str, ...]
     lines_added: int
     lines_removed: int
+    new_file: bool = False  # the diff creates the file (`--- /dev/null`)
+
+
+@dataclass(frozen=True)
+class SuiteNote:
+    """What the commit message says about the regression suite in the patch."""
+
+    module: str  # path in the repository
+    harness: str
+    structural: int  # how many structural tests
+    scenarios: tuple[tuple[str, str], ...]  # (name, title) of each race scenario
+    left_out: str = ""  # why there are no structural tests, when there are none
 
 
 def patch_date() -> datetime:
@@ -62,9 +78,9 @@ def patch_date() -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def format_patch(changes: list[FileChange], date: datetime) -> str:
+def format_patch(changes: list[FileChange], date: datetime, suite: SuiteNote | None = None) -> str:
     changes = sorted(changes, key=lambda each: each.path_in_repo)
-    touched = "\n".join(f"- {each.path_in_repo}: {', '.join(each.parts)}" for each in changes)
+    touched = "\n".join(f"- {each.path_in_repo}: {', '.join(each.parts)}" for each in changes if each.parts)
     header = (
         "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
         "From: jsfix <jsfix@localhost>\n"
@@ -77,6 +93,7 @@ def format_patch(changes: list[FileChange], date: datetime) -> str:
         f"{BODY}\n"
         f"Parts of the fix added by jsfix {__version__}:\n"
         f"{touched}\n"
+        f"{suite_paragraphs(suite) if suite else ''}"
         "---\n"
     )
     crlf = [each.path_in_repo for each in changes if "\r\n" in each.diff]
@@ -84,16 +101,49 @@ def format_patch(changes: list[FileChange], date: datetime) -> str:
     if crlf:
         # git am strips carriage returns from mail lines unless told not to.
         note = f"Apply with `git am --keep-cr`: {', '.join(crlf)} {'has' if len(crlf) == 1 else 'have'} CRLF line endings.\n\n"
-    diffs = "".join(rebase_diff(each.diff, each.path_in_repo) for each in changes)
+    diffs = "".join(rebase_diff(each.diff, each.path_in_repo, new_file=each.new_file) for each in changes)
     return f"{header}{note}{diffstat(changes)}\n{diffs}-- \njsfix {__version__}\n\n"
 
 
-def rebase_diff(diff: str, path_in_repo: str) -> str:
+def suite_paragraphs(suite: SuiteNote) -> str:
+    """The commit message's account of the suite: its files, its scenarios, how to run it."""
+    if suite.structural:
+        pinned = f"{suite.structural} structural tests that pin the statements of the fix as this file writes them"
+    else:
+        pinned = f"no structural tests ({suite.left_out})"
+    scenarios = "\n".join(_item(f"{name}: {title}") for name, title in suite.scenarios)
+    return (
+        "\n"
+        "Regression tests added with the fix, generated for the fixed file:\n"
+        f"- {suite.module}:\n"
+        f"{textwrap.fill(f'{pinned}, and one test per race scenario', 72, initial_indent='  ', subsequent_indent='  ')}\n"
+        f"{_item(f'{suite.harness}: the node script that runs those scenarios')}\n"
+        "\n"
+        "Race scenarios covered, each run on the file's own two functions\n"
+        "through every order in which their requests and timers can settle:\n"
+        f"{scenarios}\n"
+        "\n"
+        "Run the suite from the repository root with:\n"
+        f"    python -m pytest {suite.module}\n"
+        "It needs only pytest, and node for the race scenarios (skipped\n"
+        "without it); it uses no conftest.py fixture, so --noconftest runs it\n"
+        "apart from the fork's own fixtures.\n"
+    )
+
+
+def _item(text: str) -> str:
+    """A list item of the commit message, wrapped at 72 columns."""
+    return textwrap.fill(text, 72, initial_indent="- ", subsequent_indent="  ", break_on_hyphens=False)
+
+
+def rebase_diff(diff: str, path_in_repo: str, *, new_file: bool = False) -> str:
     """The diff with its file names made relative to the repository root, under a `diff --git` line."""
     lines = diff.split("\n", 2)
     if len(lines) < 3 or not lines[0].startswith("--- ") or not lines[1].startswith("+++ "):
         raise ValueError("not a unified diff of one file")
     old, new = quote_path("a/" + path_in_repo), quote_path("b/" + path_in_repo)
+    if new_file:
+        return f"diff --git {old} {new}\nnew file mode 100644\n--- /dev/null\n+++ {new}\n{lines[2]}"
     return f"diff --git {old} {new}\n--- {old}\n+++ {new}\n{lines[2]}"
 
 
@@ -118,7 +168,8 @@ def diffstat(changes: list[FileChange]) -> str:
     lines = []
     for each in changes:
         total = each.lines_added + each.lines_removed
-        plus, minus = round(each.lines_added * scale), round(each.lines_removed * scale)
+        # As git draws it: a count that is not zero shows at least one sign.
+        plus, minus = (max(1, round(count * scale)) if count else 0 for count in (each.lines_added, each.lines_removed))
         lines.append(
             f" {each.path_in_repo.ljust(widest)} | {str(total).rjust(len(str(largest)))} {'+' * plus}{'-' * minus}"
         )
@@ -139,8 +190,14 @@ def patch_file_name(repo_root: Path, cwd: Path) -> str:
     return (root.name or "repository") + ".patch"
 
 
-def write_patches(changes_by_repo: dict[Path, list[FileChange]], patch_dir: Path, cwd: Path) -> dict[Path, Path]:
+def write_patches(
+    changes_by_repo: dict[Path, list[FileChange]],
+    patch_dir: Path,
+    cwd: Path,
+    suites: dict[Path, SuiteNote] | None = None,
+) -> dict[Path, Path]:
     """Write one patch per repository into `patch_dir`; the repository roots and their patch files."""
+    suites = suites or {}
     if changes_by_repo:
         patch_dir.mkdir(parents=True, exist_ok=True)
     date = patch_date()
@@ -153,6 +210,7 @@ def write_patches(changes_by_repo: dict[Path, list[FileChange]], patch_dir: Path
             name, number = f"{stem}-{number}.patch", number + 1
         used.add(name)
         target = patch_dir / name
-        target.write_bytes(format_patch(changes_by_repo[root], date).encode("utf-8", "surrogateescape"))
+        text = format_patch(changes_by_repo[root], date, suites.get(root))
+        target.write_bytes(text.encode("utf-8", "surrogateescape"))
         written[root] = target
     return written

@@ -10,6 +10,7 @@ digest was not written by jsfix: both are kept unless `force` is set.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from enum import Enum
@@ -161,16 +162,31 @@ def _gen_tests(settings: GenSettings) -> GenReport:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Replace the file in one rename, so a reader never sees half of it."""
+    """Replace the file in one rename, so a reader never sees half of it.
+
+    The file keeps the mode it had; a new one gets the mode any new file
+    gets here (0666 less the umask), not mkstemp's private 0600.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~current_umask()
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".jsfix"
     )
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
