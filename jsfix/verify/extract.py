@@ -99,6 +99,7 @@ class Extraction:
     """What the harness needs to run the two functions of one file."""
 
     source: str  # the kept declarations, in file order, joined by newlines
+    sources: tuple[str, ...]  # the same, one per kept declaration
     declared: tuple[str, ...]  # every top-level name the kept source binds
     state: tuple[str, ...]  # the STATE_NAMES among `declared`
     # How the harness reads and assigns each of STATE_NAMES the file keeps:
@@ -135,6 +136,7 @@ def extract(text: str) -> Extraction:
     state = tuple(name for name in STATE_NAMES if name in declared)
     return Extraction(
         source="\n".join(d.source for d in kept_in_order),
+        sources=tuple(d.source for d in kept_in_order),
         declared=tuple(declared),
         state=state,
         state_access=tuple((name, name) for name in state) + _object_state(kept_in_order, state),
