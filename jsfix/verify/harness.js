@@ -847,8 +847,6 @@ const STATE_PROPERTIES = {
 
 const TOKEN = new RegExp(
   [
-    /(?<space>[\t\v\f \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]+)/,
-    /(?<newline>[\n\r\u2028\u2029])/,
     /(?<comment>\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?(?:\*\/|$))/,
     /(?<string>'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'?|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"?)/,
     /(?<number>\d[\w$]*(?:\.[\w$]*)?|\.\d[\w$]*)/,
@@ -860,7 +858,8 @@ const TOKEN = new RegExp(
     .join('|'),
   'y',
 );
-const TOKEN_KINDS = ['space', 'newline', 'comment', 'string', 'number', 'name', 'private', 'punct'];
+const TOKEN_KINDS = ['comment', 'string', 'number', 'name', 'private', 'punct'];
+const GAP = /\s*/y; // spaces and line breaks
 const HASHBANG = /^#![^\n\r\u2028\u2029]*/;
 const TEMPLATE_TEXT = /(?:[^`\\$]|\\[\s\S]|\$(?!\{))*(?:`|\$\{)?/y;
 const REGEX = /\/(?:[^\\/[\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029]|\[(?:[^\]\\\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029])*\])+\/[\w$]*/y;
@@ -954,9 +953,16 @@ class Lexer {
     return this.tokens;
   }
 
-  // Read the token at `position`; return where the next one may start.
+  // Read the token at or after `position`; return where the next one may start.
   step(position) {
     const text = this.text;
+    GAP.lastIndex = position;
+    const gap = position + GAP.exec(text)[0].length;
+    if (gap > position) {
+      this.newline = this.newline || LINE_BREAK.test(text.slice(position, gap));
+      if (gap === text.length) return gap;
+      position = gap;
+    }
     const char = text[position];
     if (char === '`') return this.template(position, this.starts('template', '`'));
     if (char === '}' && this.top().kind === 'template') {
@@ -969,13 +975,12 @@ class Lexer {
     const kind = TOKEN_KINDS.find(name => match.groups[name] !== undefined);
     const value = match[0];
     const end = position + value.length;
-    if (kind === 'newline') this.newline = true;
-    else if (kind === 'comment') {
+    if (kind === 'comment') {
       this.emit('comment', value, position, end);
       this.newline = this.newline || LINE_BREAK.test(value);
     } else if (kind === 'name') this.name(value, position, end);
     else if (kind === 'punct') this.punct(value, position, end);
-    else if (kind !== 'space') this.literal(kind, value, position, end);
+    else this.literal(kind, value, position, end);
     return end;
   }
 
@@ -1053,7 +1058,7 @@ class Lexer {
     TEMPLATE_TEXT.lastIndex = position + 1;
     const end = position + 1 + TEMPLATE_TEXT.exec(this.text)[0].length;
     this.emit('template', this.text.slice(position, end), position, end, starts);
-    if (this.text.slice(0, end).endsWith('${')) {
+    if (this.text.startsWith('${', end - 2)) {
       this.stack.push(new Frame('template', null));
       this.last = OPERAND;
     } else {
@@ -1113,13 +1118,19 @@ class Lexer {
   keywordOf(value, end, starts) {
     if (KEYWORDS.has(value)) return value;
     if (value === 'let') {
+      const declares = starts !== null || this.opensForHead();
       LET_BINDING.lastIndex = end;
-      return starts !== null && LET_BINDING.test(this.text) ? value : null;
+      return declares && LET_BINDING.test(this.text) ? value : null;
     }
     if (value === 'await') return this.innermostFunction().isAsync ? value : null;
     if (value === 'yield') return this.innermostFunction().isGenerator ? value : null;
     if (value === 'of') return this.top().role === 'for' && this.last === VALUE ? value : null;
     return null;
+  }
+
+  // Right after the `(` of `for (`, where `let` may declare.
+  opensForHead() {
+    return this.top().role === 'for' && isToken(this.previous, 'punct', '(');
   }
 
   // What may follow `keyword`; notes a function or class head on the frame.

@@ -19,9 +19,7 @@ import re
 
 _TOKEN = re.compile(
     r"""
-    (?P<space>[\t\v\f \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]+)
-    | (?P<newline>[\n\r\u2028\u2029])
-    | (?P<comment>//[^\n\r\u2028\u2029]*|/\*[\s\S]*?(?:\*/|\Z))
+    (?P<comment>//[^\n\r\u2028\u2029]*|/\*[\s\S]*?(?:\*/|\Z))
     | (?P<string>'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'?|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"?)
     | (?P<number>\d[\w$]*(?:\.[\w$]*)?|\.\d[\w$]*)
     | (?P<name>(?:[\w$\u200c\u200d]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s\ufeff])+)
@@ -30,6 +28,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+_GAP = re.compile(r"[\s\ufeff]*")  # spaces and line breaks
 _HASHBANG = re.compile(r"#![^\n\r\u2028\u2029]*")
 _TEMPLATE_TEXT = re.compile(r"(?:[^`\\$]|\\[\s\S]|\$(?!\{))*(?:`|\$\{)?")
 _REGEX = re.compile(
@@ -135,8 +134,16 @@ class _Lexer:
         return self.tokens
 
     def step(self, position):
-        """Read the token at `position`; return where the next one may start."""
+        """Read the token at or after `position`; return where the next one may start."""
         text = self.text
+        gap = _GAP.match(text, position).end()
+        if gap > position:
+            self.newline = self.newline or bool(
+                _LINE_BREAKS.search(text, position, gap)
+            )
+            if gap == len(text):
+                return gap
+            position = gap
         char = text[position]
         if char == "`":
             return self.template(position, self.starts("template", "`"))
@@ -147,16 +154,14 @@ class _Lexer:
             return self.slash(position)
         match = _TOKEN.match(text, position)
         kind, value, end = match.lastgroup, match.group(), match.end()
-        if kind == "newline":
-            self.newline = True
-        elif kind == "comment":
+        if kind == "comment":
             self.emit("comment", value, position, end)
             self.newline = self.newline or bool(_LINE_BREAKS.search(value))
         elif kind == "name":
             self.name(value, position, end)
         elif kind == "punct":
             self.punct(value, position, end)
-        elif kind != "space":
+        else:
             self.literal(kind, value, position, end)
         return end
 
@@ -278,11 +283,8 @@ class _Lexer:
         if value in _KEYWORDS:
             return value
         if value == "let":
-            return (
-                value
-                if starts is not None and _LET_BINDING.match(self.text, end)
-                else None
-            )
+            declares = starts is not None or self.opens_for_head()
+            return value if declares and _LET_BINDING.match(self.text, end) else None
         if value == "await":
             return value if self.innermost_function()[0] else None
         if value == "yield":
@@ -291,6 +293,10 @@ class _Lexer:
             for_head = self.stack[-1].role == "for" and self.last == _VALUE
             return value if for_head else None
         return None
+
+    def opens_for_head(self):
+        """Right after the `(` of `for (`, where `let` may declare."""
+        return self.stack[-1].role == "for" and self.previous[:2] == ("punct", "(")
 
     def after_keyword(self, keyword, starts, last, previous, newline):
         """What may follow `keyword`; notes a function or class head on the frame."""
