@@ -918,8 +918,9 @@ class Frame {
   }
 }
 
-// All tokens of a program, each {kind, value, start, end, depth, starts}.
-// kind is "comment", "string", "template", "regex", "number", "name",
+// All tokens of a program, each {type, value, start, end, depth, starts}
+// (the Python lexer's tuple, with `type` for its `kind`, as in the harness's
+// other token readers). type is "comment", "string", "template", "regex", "number", "name",
 // "private" or "punct"; a name's value has its \u escapes decoded. depth
 // counts the brackets around the token (an opener and its closer share one).
 // starts is STATEMENT or BODY when the token begins a statement. For the
@@ -985,7 +986,7 @@ class Lexer {
   }
 
   emit(kind, value, start, end, starts = null) {
-    const token = { kind, value, start, end, depth: this.stack.length - 1, starts, newline: this.newline };
+    const token = { type: kind, value, start, end, depth: this.stack.length - 1, starts, newline: this.newline };
     this.tokens.push(token);
     if (kind !== 'comment') {
       this.previous = token;
@@ -1195,7 +1196,7 @@ class Lexer {
     else if (frame.kind === 'object') frame.key = false;
     else if (frame.kind === 'block') {
       this.last = BODY; // after a label, `case ...` or `default`
-      if (previous.kind === 'name' && previous.starts !== null) previous.reference = false; // a label
+      if (previous.type === 'name' && previous.starts !== null) previous.reference = false; // a label
     }
   }
 
@@ -1255,7 +1256,7 @@ class Lexer {
   // The code token `back` places before the last one, or null.
   previousCode(back) {
     for (let i = this.tokens.length - 1; i >= 0; i--) {
-      if (this.tokens[i].kind === 'comment') continue;
+      if (this.tokens[i].type === 'comment') continue;
       if (back === 0) return this.tokens[i];
       back--;
     }
@@ -1320,29 +1321,30 @@ function isAsyncBefore(previous, newline) {
 }
 
 function isToken(token, kind, value) {
-  return Boolean(token) && token.kind === kind && token.value === value;
+  return Boolean(token) && token.type === kind && token.value === value;
 }
 
+// The code tokens of `text`: every token but the comments.
 function tokenize(text) {
-  return new Lexer(text).run();
+  return new Lexer(text).run().filter(t => t.type !== 'comment');
 }
 
 // --- the top-level declarations, from the tokens
 
 function isName(t, value) {
-  return Boolean(t) && t.kind === 'name' && (value === undefined || t.value === value);
+  return Boolean(t) && t.type === 'name' && (value === undefined || t.value === value);
 }
 
 function isPunct(t, value) {
-  return Boolean(t) && t.kind === 'punct' && t.value === value;
+  return Boolean(t) && t.type === 'punct' && t.value === value;
 }
 
 function opens(t) {
-  return (t.kind === 'punct' && '([{'.includes(t.value)) || (t.kind === 'template' && t.value.endsWith('${'));
+  return (t.type === 'punct' && '([{'.includes(t.value)) || (t.type === 'template' && t.value.endsWith('${'));
 }
 
 function closes(t) {
-  return (t.kind === 'punct' && ')]}'.includes(t.value)) || (t.kind === 'template' && t.value.startsWith('}'));
+  return (t.type === 'punct' && ')]}'.includes(t.value)) || (t.type === 'template' && t.value.startsWith('}'));
 }
 
 // Index of the token that closes the bracket opened at `i`: an opener and
@@ -1451,8 +1453,8 @@ function objectKeys(tokens, open) {
   for (let q = open + 1; q < close; q++) {
     if (tokens[q].depth !== tokens[open].depth + 1) continue;
     if (isPunct(tokens[q - 1], '{') || isPunct(tokens[q - 1], ',')) {
-      if ((isName(tokens[q]) || tokens[q].kind === 'string') && isPunct(tokens[q + 1], ':')) {
-        keys.push(tokens[q].kind === 'string' ? tokens[q].value.slice(1, -1) : tokens[q].value);
+      if ((isName(tokens[q]) || tokens[q].type === 'string') && isPunct(tokens[q + 1], ':')) {
+        keys.push(tokens[q].type === 'string' ? tokens[q].value.slice(1, -1) : tokens[q].value);
       }
     }
   }
@@ -1478,10 +1480,10 @@ function namesIn(tokens, first, end) {
       if (t.role === 'params' || t.role === 'catch' || isPunct(tokens[close + 1], '=>')) bindList(q, close);
       continue;
     }
-    if (t.kind !== 'name') continue;
+    if (t.type !== 'name') continue;
     const prev = tokens[q - 1];
     const next = tokens[q + 1];
-    if (isName(prev, 'typeof') && !(next && next.kind === 'punct' && ['.', '?.', '['].includes(next.value))) {
+    if (isName(prev, 'typeof') && !(next && next.type === 'punct' && ['.', '?.', '['].includes(next.value))) {
       probed.add(t.value);
     }
     if (t.reference && isPunct(next, '=>')) bound.add(t.value);
@@ -1497,7 +1499,7 @@ function namesIn(tokens, first, end) {
 
 // A directive prologue: string statements at the very top of the script.
 function opensWithUseStrict(tokens) {
-  for (let i = 0; i < tokens.length && tokens[i].kind === 'string'; ) {
+  for (let i = 0; i < tokens.length && tokens[i].type === 'string'; ) {
     if (tokens[i].value.slice(1, -1) === 'use strict') return true;
     i++;
     if (isPunct(tokens[i], ';')) i++;
@@ -1506,7 +1508,7 @@ function opensWithUseStrict(tokens) {
 }
 
 function extractFromText(text) {
-  const tokens = tokenize(text).filter(t => t.kind !== 'comment');
+  const tokens = tokenize(text);
   const declarations = [];
   let module = false;
   for (let i = 0; i < tokens.length; i++) {
