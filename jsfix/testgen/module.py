@@ -56,17 +56,21 @@ def digest(body: str) -> str:
 
 
 def render_module(parts: ModuleParts) -> str:
+    lexer_imports, lexer_support = support_statements("lexer.py")
     scan_imports, scan_support = support_statements("scan.py")
     race_imports, race_support = support_statements("race.py")
     needed = race_imports | {"shutil", "pathlib.Path", "pytest"}
     if parts.structural:
-        needed |= scan_imports
+        needed |= lexer_imports | scan_imports
     body: list[cst.BaseStatement] = [module_docstring(parts.docstring)]
     body += imports(needed)
     body += paths(parts)
     if parts.structural:
         body += with_banner(
-            scan_support, f"Reading {parts.js} without a JavaScript parser."
+            lexer_support, f"Reading {parts.js} without a JavaScript parser."
+        )
+        body += with_banner(
+            scan_support, f"The top-level declarations and comments of {parts.js}."
         )
         body += parts.structural
     body += with_banner(race_support, "Running the file's own functions under node.")

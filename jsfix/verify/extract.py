@@ -76,6 +76,7 @@ class Extraction:
     """What the harness needs to run the two functions of one file."""
 
     source: str  # the kept declarations of the file, in file order, joined by newlines
+    sources: tuple[str, ...]  # the same, one per kept declaration (without the import lines)
     declared: tuple[str, ...]  # every top-level name the kept source binds (imports included)
     state: tuple[str, ...]  # the STATE_NAMES among `declared`
     # How the harness reads and assigns each of STATE_NAMES the file keeps:
@@ -243,6 +244,7 @@ def _extraction(entry: Module, reach: _Reach) -> Extraction:
         entry_source = _with_links(entry_source, entry, reach, exported)
     return Extraction(
         source=entry_source,
+        sources=tuple(d.source for d in kept),
         declared=tuple(declared),
         state=state,
         state_access=tuple((name, name) for name in state) + _object_state(entry, reach, state),

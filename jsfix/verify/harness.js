@@ -1060,18 +1060,21 @@ async function explore(job, maker, scenario) {
 //
 // jsfix cuts the declarations out with a real parser (esprima, in Python).
 // A fork's own test suite may only have node, so the harness can do it too:
-// a small tokenizer (strings, comments, template literals and regex literals
-// skipped properly; regex or division decided from the previous token) finds
-// the top-level declarations, and the same rule as jsfix decides which ones
-// run. Without scopes, names are approximate: a declaration may now and then
-// be kept or stubbed where the parser would decide otherwise.
+// a lexer finds the top-level declarations, and the same rule as jsfix
+// decides which ones run. Without scopes, names are approximate: a
+// declaration may now and then be kept or stubbed where the parser would
+// decide otherwise.
+//
+// The lexer is the one in jsfix/testgen/support/scan.py, written again with
+// the same structure and names, so that one can be checked against the other.
+// It keeps a stack of open brackets that knows what each one opened (a block,
+// a function body, a class body, an object literal, a statement head such as
+// `if (...)`, a call...) and, after every token, what may come next: a
+// statement, an operand, or more of a value that just ended. That decides
+// whether a `/` starts a regular expression, and where statements start.
+// tests/test_lexer_conformance.py holds both to esprima.
 
 const TARGETS = ['_loadOlderMessages', '_ensureAllMessagesLoaded'];
-const RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else export extends finally for ' +
-    'function if import in instanceof new return super switch this throw try typeof var void while with ' +
-    'yield let static await async of get set null true false from as').split(' '),
-);
 const BUILTINS = new Set(
   ('undefined NaN Infinity globalThis arguments Object Function Array Number String Boolean Symbol BigInt ' +
     'Math JSON Date RegExp Error TypeError RangeError SyntaxError ReferenceError EvalError URIError ' +
@@ -1088,215 +1091,562 @@ const STATE_PROPERTIES = {
   _messagesTruncated: ['truncated', 'messagesTruncated', '_messagesTruncated'],
   _loadingSessionId: ['loadingSessionId', '_loadingSessionId'],
 };
-const REGEX_AFTER_WORD = new Set(
-  'return typeof instanceof in of new delete void throw case do else yield await'.split(' '),
+
+const TOKEN = new RegExp(
+  [
+    /(?<comment>\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?(?:\*\/|$))/,
+    /(?<string>'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'?|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"?)/,
+    /(?<number>\d[\w$]*(?:\.[\w$]*)?|\.\d[\w$]*)/,
+    /(?<name>(?:[\w$\u200c\u200d]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/,
+    /(?<private>#(?:[\w$]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/,
+    /(?<punct>\?\.(?!\d)|\?\?=?|\.\.\.|=>|\+\+|--|[\s\S])/,
+  ]
+    .map(part => part.source)
+    .join('|'),
+  'y',
 );
-const PUNCTUATORS = [
-  '>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=',
-  '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=',
-  '&=', '|=', '^=', '<<', '>>', '**',
-];
-const NAME_START = /[A-Za-z_$\u0080-\uffff]/;
-const NAME_PART = /[\w$\u0080-\uffff\u200c\u200d]/;
-const NUMBER = /(?:0[xXoObB][\da-fA-F_]+n?|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?n?)/y;
+const TOKEN_KINDS = ['comment', 'string', 'number', 'name', 'private', 'punct'];
+const GAP = /\s*/y; // spaces and line breaks
+const HASHBANG = /^#![^\n\r\u2028\u2029]*/;
+const TEMPLATE_TEXT = /(?:[^`\\$]|\\[\s\S]|\$(?!\{))*(?:`|\$\{)?/y;
+const REGEX = /\/(?:[^\\/[\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029]|\[(?:[^\]\\\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029])*\])+\/[\w$]*/y;
+const ESCAPE = /\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})/g;
+// After `let` at the start of a statement: a binding, so `let` declares.
+const LET_BINDING = /(?:\s|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*(?:[[{]|(?!(?:in|instanceof)(?![\w$]))(?:[A-Za-z_$\\]|[^\x00-\x7f\s]))/y;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
-// Tokens: {type: name|punct|str|num|tpl|regex|private, value, start, end,
-// nl (a line break before it), opens/closes (a template's `${` / its `}`)}.
-function tokenize(text) {
-  const tokens = [];
-  const braces = []; // '{' for a brace, 'T' for a template's `${`
-  const n = text.length;
-  let i = 0;
-  let nl = false;
-  const push = (type, start, end, extra) => {
-    tokens.push(Object.assign({ type, value: text.slice(start, end), start, end, nl }, extra));
-    nl = false;
-  };
-  const regexAllowed = () => {
-    const prev = tokens[tokens.length - 1];
-    if (!prev) return true;
-    if (prev.type === 'name') return REGEX_AFTER_WORD.has(prev.value);
-    if (prev.type === 'punct') return !(prev.value === ')' || prev.value === ']' || prev.value === '}');
-    if (prev.type === 'tpl') return prev.opens === true;
-    return false;
-  };
-  // Scan template text from `at` (just after ` or a closing }); push it.
-  const template = (start, at, closes) => {
-    let j = at;
-    while (j < n) {
-      const c = text[j];
-      if (c === '\\') j += 2;
-      else if (c === '`') {
-        push('tpl', start, j + 1, { closes, opens: false });
-        return j + 1;
-      } else if (c === '$' && text[j + 1] === '{') {
-        push('tpl', start, j + 2, { closes, opens: true });
-        braces.push('T');
-        return j + 2;
-      } else j++;
+// What may come next, after each token.
+const STATEMENT = 'statement'; // a statement of a statement list (top level, block, body)
+const BODY = 'body'; // the body of `if`, `else`, a loop or a label: a statement too
+const OPERAND = 'operand'; // an expression operand: here `/` opens a regex, `{` an object
+const VALUE = 'value'; // more of a value that just ended: here `/` divides
+const EXPORTED = 'exported'; // after `export` or `export default`: a declaration
+const ARROW_END = 'arrow end'; // after an arrow's block body, which no operator can take
+
+const BEFORE_BODY = new Set(['else', 'do', 'try', 'finally', 'catch']);
+const VALUE_KEYWORDS = new Set(['this', 'super', 'null', 'true', 'false']);
+const HEAD_KEYWORDS = { if: 'head', while: 'head', with: 'head', for: 'for', switch: 'switch', catch: 'catch' };
+// Always keywords; after most of them an operand starts.
+const KEYWORDS = new Set([
+  ...'return throw typeof void delete new in instanceof'.split(' '),
+  ...'case default extends var const import export'.split(' '),
+  ...'function class break continue debugger'.split(' '),
+  ...BEFORE_BODY,
+  ...VALUE_KEYWORDS,
+  ...Object.keys(HEAD_KEYWORDS),
+]);
+// After a line break, whether a token can carry on the expression before it.
+const CONTINUING_WORDS = new Set(['in', 'instanceof']);
+const STARTING_PUNCTUATORS = new Set(['{', '++', '--', '!', '~']);
+const AFTER_ARROW = new Set([',', ';', ':', ')', ']', '}']);
+
+// One open bracket, and what the lexer knows about the code inside it.
+class Frame {
+  constructor(kind, after, role = null) {
+    this.kind = kind; // "block", "class", "object", "paren", "bracket", "template"
+    this.after = after; // what may come after its closing bracket
+    this.role = role; // a paren's: head, for, switch, catch, params or call
+    this.function = null; // a function body's {isAsync, isGenerator}
+    this.body = null; // params: the function body to come, as `pending` says
+    this.pending = null; // a `function` or `class` head still before its ( or {
+    this.arrows = []; // arrow functions whose expression body is open here: async?
+    this.ternaries = 0; // `?` still waiting for their `:`
+    this.key = kind === 'class' || kind === 'object'; // at a property name
+    this.keyTokens = []; // what came so far at that property name
+    this.keyName = null; // the token of that name
+    this.asyncArrow = false; // a paren right after `async`: maybe arrow params
+    this.asyncToken = null; // that `async`
+  }
+
+  newKey() {
+    this.key = this.kind === 'class' || this.kind === 'object';
+    this.keyTokens = [];
+    this.keyName = null;
+  }
+}
+
+// All tokens of a program, each {type, value, start, end, depth, starts}
+// (the Python lexer's tuple, with `type` for its `kind`, as in the harness's
+// other token readers). type is "comment", "string", "template", "regex", "number", "name",
+// "private" or "punct"; a name's value has its \u escapes decoded. depth
+// counts the brackets around the token (an opener and its closer share one).
+// starts is STATEMENT or BODY when the token begins a statement. For the
+// extraction, this copy also notes on each token `newline` (a line break
+// before it), on a name `reference` (an identifier, not a keyword, a
+// property or method name, or a label) and on a `(` the `role` of its paren.
+class Lexer {
+  constructor(text) {
+    this.text = text;
+    this.tokens = [];
+    const top = new Frame('block', null);
+    // At the top level `await` is a module's keyword or a script's name;
+    // only the keyword can stand before a regular expression.
+    top.function = { isAsync: true, isGenerator: false };
+    this.stack = [top];
+    this.last = STATEMENT;
+    this.previous = null; // the last token that is not a comment
+    this.keyword = null; // that token, when it was read as a keyword
+    this.closed = null; // the frame that token closed, when it was a closer
+    this.newline = false; // a line break since that token
+  }
+
+  run() {
+    let position = 0;
+    const hashbang = HASHBANG.exec(this.text);
+    if (hashbang) {
+      this.emit('comment', hashbang[0], 0, hashbang[0].length);
+      position = hashbang[0].length;
     }
-    throw new Error('unterminated template literal');
-  };
-  while (i < n) {
-    const c = text[i];
-    if (LINE_BREAK.test(c)) {
-      nl = true;
-      i++;
-    } else if (/\s/.test(c)) {
-      i++;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < n && !LINE_BREAK.test(text[i])) i++;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? n : close + 2;
-      if (LINE_BREAK.test(text.slice(i, end))) nl = true;
-      i = end;
-    } else if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < n && text[j] !== c) {
-        if (text[j] === '\\') j++;
-        else if (text[j] === '\n') throw new Error('unterminated string');
-        j++;
-      }
-      push('str', i, j + 1);
-      i = j + 1;
-    } else if (c === '`') {
-      i = template(i, i + 1, false);
-    } else if (c === '}' && braces[braces.length - 1] === 'T') {
-      braces.pop();
-      i = template(i, i + 1, true);
-    } else if (c === '#' && NAME_START.test(text[i + 1] || '')) {
-      let j = i + 1;
-      while (j < n && NAME_PART.test(text[j])) j++;
-      push('private', i, j);
-      i = j;
-    } else if (NAME_START.test(c) || c === '\\') {
-      let j = i + 1;
-      while (j < n && (NAME_PART.test(text[j]) || text[j] === '\\')) j++;
-      push('name', i, j);
-      i = j;
-    } else if (/\d/.test(c) || (c === '.' && /\d/.test(text[i + 1] || ''))) {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(text);
-      const end = m ? i + m[0].length : i + 1;
-      push('num', i, end);
-      i = end;
-    } else if (c === '/' && regexAllowed()) {
-      let j = i + 1;
-      let inClass = false;
-      while (j < n) {
-        const d = text[j];
-        if (d === '\\') j++;
-        else if (d === '[') inClass = true;
-        else if (d === ']') inClass = false;
-        else if (d === '/' && !inClass) break;
-        else if (LINE_BREAK.test(d)) throw new Error('unterminated regular expression');
-        j++;
-      }
-      j++;
-      while (j < n && NAME_PART.test(text[j])) j++;
-      push('regex', i, j);
-      i = j;
-    } else {
-      let p = PUNCTUATORS.find(q => text.startsWith(q, i)) || c;
-      if (p === '?.' && /\d/.test(text[i + 2] || '')) p = '?';
-      if (p === '{') braces.push('{');
-      if (p === '}') braces.pop();
-      push('punct', i, i + p.length);
-      i += p.length;
+    while (position < this.text.length) position = this.step(position);
+    return this.tokens;
+  }
+
+  // Read the token at or after `position`; return where the next one may start.
+  step(position) {
+    const text = this.text;
+    GAP.lastIndex = position;
+    const gap = position + GAP.exec(text)[0].length;
+    if (gap > position) {
+      this.newline = this.newline || LINE_BREAK.test(text.slice(position, gap));
+      if (gap === text.length) return gap;
+      position = gap;
+    }
+    const char = text[position];
+    if (char === '`') return this.template(position, this.starts('template', '`'));
+    if (char === '}' && this.top().kind === 'template') {
+      this.pop();
+      return this.template(position, null);
+    }
+    if (char === '/' && text[position + 1] !== '/' && text[position + 1] !== '*') return this.slash(position);
+    TOKEN.lastIndex = position;
+    const match = TOKEN.exec(text);
+    const kind = TOKEN_KINDS.find(name => match.groups[name] !== undefined);
+    const value = match[0];
+    const end = position + value.length;
+    if (kind === 'comment') {
+      this.emit('comment', value, position, end);
+      this.newline = this.newline || LINE_BREAK.test(value);
+    } else if (kind === 'name') this.name(value, position, end);
+    else if (kind === 'punct') this.punct(value, position, end);
+    else this.literal(kind, value, position, end);
+    return end;
+  }
+
+  emit(kind, value, start, end, starts = null) {
+    const token = { type: kind, value, start, end, depth: this.stack.length - 1, starts, newline: this.newline };
+    this.tokens.push(token);
+    if (kind !== 'comment') {
+      this.previous = token;
+      this.keyword = this.closed = null;
+      this.newline = false;
     }
   }
-  return tokens;
+
+  top() {
+    return this.stack[this.stack.length - 1];
+  }
+
+  // --- where statements start
+
+  // STATEMENT or BODY when this token begins a statement, else null.
+  starts(kind, value) {
+    const frame = this.top();
+    if (frame.kind === 'class' && this.lineEndsValue(kind, value)) frame.newKey(); // a class field without `;`
+    if (frame.kind !== 'block') return null;
+    if (this.last === STATEMENT || this.last === BODY) return this.last;
+    if (this.last === EXPORTED) return STATEMENT;
+    if (this.last === ARROW_END && !AFTER_ARROW.has(value)) return this.insertSemicolon();
+    if (this.lineEndsValue(kind, value) || this.lineEndsRestricted()) return this.insertSemicolon();
+    return null;
+  }
+
+  // A line break ends the value before this token, which cannot carry it on.
+  lineEndsValue(kind, value) {
+    if (!this.newline || (this.last !== VALUE && this.last !== ARROW_END)) return false;
+    if (kind === 'name') return !CONTINUING_WORDS.has(value);
+    if (kind === 'punct') return STARTING_PUNCTUATORS.has(value);
+    return kind !== 'template';
+  }
+
+  // `return`, `break`, `continue` and `yield` end at a line break.
+  lineEndsRestricted() {
+    return this.newline && ['return', 'break', 'continue', 'yield'].includes(this.keyword);
+  }
+
+  insertSemicolon() {
+    const frame = this.top();
+    frame.arrows = [];
+    frame.ternaries = 0;
+    this.last = STATEMENT;
+    return STATEMENT;
+  }
+
+  // {isAsync, isGenerator} of the function around the current token.
+  innermostFunction() {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const frame = this.stack[i];
+      if (frame.arrows.length) return { isAsync: frame.arrows[frame.arrows.length - 1], isGenerator: false };
+      if (frame.function !== null) return frame.function;
+    }
+    return { isAsync: true, isGenerator: false };
+  }
+
+  // --- literals
+
+  literal(kind, value, start, end) {
+    const frame = this.top();
+    const starts = this.starts(kind, value);
+    if (frame.key) frame.keyTokens.push(kind); // a quoted or numeric property name
+    this.emit(kind, value, start, end, starts);
+    this.last = VALUE;
+  }
+
+  // Template text from the backtick or `}` at `position` to its end or next `${`.
+  template(position, starts) {
+    TEMPLATE_TEXT.lastIndex = position + 1;
+    const end = position + 1 + TEMPLATE_TEXT.exec(this.text)[0].length;
+    this.emit('template', this.text.slice(position, end), position, end, starts);
+    if (this.text.startsWith('${', end - 2)) {
+      this.stack.push(new Frame('template', null));
+      this.last = OPERAND;
+    } else {
+      this.last = VALUE;
+    }
+    return end;
+  }
+
+  // A regular expression where an operand may start, else a division.
+  slash(position) {
+    const starts = this.starts('punct', '/');
+    if (this.last !== VALUE) {
+      REGEX.lastIndex = position;
+      const regex = REGEX.exec(this.text);
+      if (regex) {
+        this.emit('regex', regex[0], position, position + regex[0].length, starts);
+        this.last = VALUE;
+        return position + regex[0].length;
+      }
+    }
+    const end = position + (this.text.startsWith('/=', position) ? 2 : 1);
+    this.emit('punct', this.text.slice(position, end), position, end, starts);
+    this.last = OPERAND;
+    return end;
+  }
+
+  // --- names and keywords
+
+  name(raw, start, end) {
+    const value = raw.replace(ESCAPE, (_, braced, plain) => String.fromCodePoint(parseInt(braced || plain, 16)));
+    const frame = this.top();
+    const starts = this.starts('name', value);
+    const { previous, last, newline } = this;
+    const propertyName = isToken(previous, 'punct', '.') || isToken(previous, 'punct', '?.');
+    if (propertyName || raw.includes('\\') || frame.key) {
+      if (frame.key) frame.keyTokens.push(value);
+      this.emit('name', value, start, end, starts);
+      this.previous.reference = !propertyName && !frame.key;
+      if (frame.key) frame.keyName = this.previous;
+      this.last = VALUE;
+      return;
+    }
+    const keyword = this.keywordOf(value, end, starts);
+    this.emit('name', value, start, end, starts);
+    this.previous.reference = keyword === null;
+    if (keyword === null) {
+      const label = isToken(previous, 'name', 'break') || isToken(previous, 'name', 'continue');
+      if (label && !newline) this.previous.reference = false;
+      this.last = label && !newline ? STATEMENT : VALUE;
+      return;
+    }
+    this.keyword = keyword;
+    this.last = this.afterKeyword(keyword, starts, last, previous, newline);
+  }
+
+  // `value` when this word is a keyword here, else null.
+  keywordOf(value, end, starts) {
+    if (KEYWORDS.has(value)) return value;
+    if (value === 'let') {
+      const declares = starts !== null || this.opensForHead();
+      LET_BINDING.lastIndex = end;
+      return declares && LET_BINDING.test(this.text) ? value : null;
+    }
+    if (value === 'await') return this.innermostFunction().isAsync ? value : null;
+    if (value === 'yield') return this.innermostFunction().isGenerator ? value : null;
+    if (value === 'of') return this.top().role === 'for' && this.last === VALUE ? value : null;
+    return null;
+  }
+
+  // Right after the `(` of `for (`, where `let` may declare.
+  opensForHead() {
+    return this.top().role === 'for' && isToken(this.previous, 'punct', '(');
+  }
+
+  // What may follow `keyword`; notes a function or class head on the frame.
+  afterKeyword(keyword, starts, last, previous, newline) {
+    const frame = this.top();
+    if (keyword === 'function' || keyword === 'class') {
+      const isAsync = keyword === 'function' && isAsyncBefore(previous, newline);
+      if (isAsync) previous.reference = false;
+      const began = isAsync ? previous.starts : starts;
+      const declares = began !== null || last === EXPORTED;
+      frame.pending = { keyword, isAsync, isGenerator: false, after: declares ? STATEMENT : VALUE };
+      return keyword === 'function' ? OPERAND : VALUE;
+    }
+    if (keyword === 'export' || (keyword === 'default' && last === EXPORTED)) return EXPORTED;
+    if (BEFORE_BODY.has(keyword)) return BODY;
+    if (keyword === 'break' || keyword === 'continue' || keyword === 'debugger') return STATEMENT;
+    if (VALUE_KEYWORDS.has(keyword)) return VALUE;
+    return OPERAND;
+  }
+
+  // --- punctuators
+
+  punct(value, start, end) {
+    if (value === ')' || value === ']' || value === '}') return this.close(value, start, end);
+    const starts = this.starts('punct', value);
+    if (value === '(') this.open(this.parenFrame(), value, start, end, starts);
+    else if (value === '[') this.open(new Frame('bracket', VALUE), value, start, end, starts);
+    else if (value === '{') this.open(this.braceFrame(starts), value, start, end, starts);
+    else this.operator(value, start, end, starts);
+  }
+
+  // Any other punctuator, and what it tells about the code around it.
+  operator(value, start, end, starts) {
+    const frame = this.top();
+    const { previous, closed } = this;
+    const postfix = (value === '++' || value === '--') && this.last === VALUE && starts === null;
+    this.emit('punct', value, start, end, starts);
+    this.last = postfix ? VALUE : OPERAND;
+    if (value === ';') {
+      frame.arrows = [];
+      frame.ternaries = 0;
+      if (frame.kind === 'block' || frame.kind === 'class') {
+        this.last = STATEMENT;
+        frame.newKey();
+      }
+    } else if (value === ',') {
+      frame.arrows = [];
+      if (frame.kind === 'object') this.shorthand(frame, previous);
+      if (frame.kind === 'object') frame.newKey();
+    } else if (value === '?') frame.ternaries++;
+    else if (value === ':') this.colon(frame, previous);
+    else if (value === '=' || value === '...') {
+      if (frame.kind === 'object') this.shorthand(frame, previous);
+      frame.key = false;
+    }
+    else if (value === '*') this.star(frame, previous);
+    else if (value === '=>') frame.arrows.push(this.arrowIsAsync(previous, closed));
+  }
+
+  colon(frame, previous) {
+    if (frame.ternaries) frame.ternaries--;
+    else if (frame.kind === 'object') frame.key = false;
+    else if (frame.kind === 'block') {
+      this.last = BODY; // after a label, `case ...` or `default`
+      if (previous.type === 'name' && previous.starts !== null) previous.reference = false; // a label
+    }
+  }
+
+  // `{ a, b = 1 }`: a property name that is also the variable of that name.
+  shorthand(frame, previous) {
+    if (frame.key && frame.keyTokens.length === 1 && frame.keyName === previous) previous.reference = true;
+  }
+
+  star(frame, previous) {
+    if (frame.pending !== null && isToken(previous, 'name', 'function')) frame.pending.isGenerator = true;
+    else if (frame.key) frame.keyTokens.push('*');
+  }
+
+  // `async (...) =>` or `async x =>`.
+  arrowIsAsync(previous, closed) {
+    const before = closed !== null ? closed.asyncToken : this.previousCode(2);
+    const between = before !== null && LINE_BREAK.test(this.text.slice(before.end, previous.start));
+    const isAsync = closed !== null ? closed.asyncArrow : isAsyncBefore(before, between);
+    if (isAsync) before.reference = false;
+    return isAsync;
+  }
+
+  open(frame, value, start, end, starts) {
+    this.emit('punct', value, start, end, starts);
+    if (frame.kind === 'paren') this.previous.role = frame.role;
+    this.stack.push(frame);
+    this.last = frame.kind === 'block' ? STATEMENT : OPERAND;
+  }
+
+  // The frame a `(` opens, from what came before it.
+  parenFrame() {
+    const frame = this.top();
+    let keyword = this.keyword;
+    if (frame.pending !== null && frame.pending.keyword === 'function') {
+      const { isAsync, isGenerator, after } = frame.pending;
+      frame.pending = null;
+      return params({ isAsync, isGenerator, after });
+    }
+    if (frame.key) {
+      // a method
+      const modifiers = frame.keyTokens.slice(0, -1);
+      const after = frame.kind === 'class' ? STATEMENT : VALUE;
+      frame.key = false;
+      return params({ isAsync: modifiers.includes('async'), isGenerator: modifiers.includes('*'), after });
+    }
+    if (keyword === 'await' && isToken(this.previousCode(1), 'name', 'for')) keyword = 'for'; // for await (...)
+    if (Object.prototype.hasOwnProperty.call(HEAD_KEYWORDS, keyword)) {
+      const role = HEAD_KEYWORDS[keyword];
+      return new Frame('paren', role === 'head' || role === 'for' ? BODY : OPERAND, role);
+    }
+    const paren = new Frame('paren', VALUE, 'call');
+    paren.asyncArrow = isAsyncBefore(this.previous, this.newline);
+    paren.asyncToken = paren.asyncArrow ? this.previous : null;
+    return paren;
+  }
+
+  // The code token `back` places before the last one, or null.
+  previousCode(back) {
+    for (let i = this.tokens.length - 1; i >= 0; i--) {
+      if (this.tokens[i].type === 'comment') continue;
+      if (back === 0) return this.tokens[i];
+      back--;
+    }
+    return null;
+  }
+
+  // The frame a `{` opens, from what came before it.
+  braceFrame(starts) {
+    const frame = this.top();
+    const { closed, previous } = this;
+    if (closed !== null && closed.role === 'params') {
+      const body = new Frame('block', closed.body.after);
+      body.function = { isAsync: closed.body.isAsync, isGenerator: closed.body.isGenerator };
+      return body;
+    }
+    if (closed !== null && ['head', 'for', 'switch', 'catch'].includes(closed.role)) return new Frame('block', STATEMENT);
+    if (isToken(previous, 'punct', '=>')) {
+      const body = new Frame('block', ARROW_END);
+      body.function = { isAsync: frame.arrows.length ? frame.arrows.pop() : false, isGenerator: false };
+      return body;
+    }
+    if (frame.pending !== null && frame.pending.keyword === 'class' && this.last !== OPERAND) {
+      const after = frame.pending.after;
+      frame.pending = null;
+      return new Frame('class', after);
+    }
+    if (frame.key && frame.keyTokens.length === 1 && frame.keyTokens[0] === 'static') {
+      return new Frame('block', STATEMENT); // a static initialization block
+    }
+    if (this.last === EXPORTED) return new Frame('object', VALUE); // export { names }
+    if (starts !== null) return new Frame('block', STATEMENT);
+    return new Frame('object', VALUE);
+  }
+
+  close(value, start, end) {
+    const previous = this.previous;
+    const frame = this.pop();
+    if (frame.kind === 'object') this.shorthand(frame, previous);
+    this.emit('punct', value, start, end);
+    this.closed = frame;
+    this.last = frame.after || VALUE;
+    const parent = this.top();
+    if (parent.kind === 'class' && frame.kind === 'block') parent.newKey(); // a method or a static block ended
+    else if (parent.key && frame.kind === 'bracket') parent.keyTokens.push(']'); // a computed property name
+  }
+
+  pop() {
+    if (this.stack.length > 1) return this.stack.pop();
+    return new Frame('block', STATEMENT); // an unbalanced closer: read on
+  }
 }
 
-const OPENERS = new Set(['(', '[', '{']);
-const CLOSERS = new Set([')', ']', '}']);
-
-function depthChange(t) {
-  if (t.type === 'punct') return OPENERS.has(t.value) ? 1 : CLOSERS.has(t.value) ? -1 : 0;
-  if (t.type === 'tpl') return (t.opens ? 1 : 0) - (t.closes ? 1 : 0);
-  return 0;
+function params(body) {
+  const frame = new Frame('paren', OPERAND, 'params');
+  frame.body = body;
+  return frame;
 }
 
-// Index of the token that closes the bracket opened at `i`.
+// The token before is the word `async`, on the same line.
+function isAsyncBefore(previous, newline) {
+  return isToken(previous, 'name', 'async') && !newline;
+}
+
+function isToken(token, kind, value) {
+  return Boolean(token) && token.type === kind && token.value === value;
+}
+
+// The code tokens of `text`: every token but the comments.
+function tokenize(text) {
+  return new Lexer(text).run().filter(t => t.type !== 'comment');
+}
+
+// --- the top-level declarations, from the tokens
+
+function isName(t, value) {
+  return Boolean(t) && t.type === 'name' && (value === undefined || t.value === value);
+}
+
+function isPunct(t, value) {
+  return Boolean(t) && t.type === 'punct' && t.value === value;
+}
+
+function opens(t) {
+  return (t.type === 'punct' && '([{'.includes(t.value)) || (t.type === 'template' && t.value.endsWith('${'));
+}
+
+function closes(t) {
+  return (t.type === 'punct' && ')]}'.includes(t.value)) || (t.type === 'template' && t.value.startsWith('}'));
+}
+
+// Index of the token that closes the bracket opened at `i`: an opener and
+// its closer share a depth, and everything between them is deeper.
 function matching(tokens, i) {
-  let depth = 0;
-  for (let j = i; j < tokens.length; j++) {
-    depth += depthChange(tokens[j]);
-    if (depth === 0) return j;
+  for (let j = i + 1; j < tokens.length; j++) {
+    if (tokens[j].depth === tokens[i].depth && closes(tokens[j])) return j;
   }
   throw new Error(`unbalanced ${tokens[i].value} at offset ${tokens[i].start}`);
 }
 
-function endsExpression(t) {
-  if (!t) return false;
-  if (t.type === 'punct') return [')', ']', '}', '++', '--'].includes(t.value);
-  if (t.type === 'name') return !RESERVED.has(t.value) || ['this', 'null', 'true', 'false', 'super'].includes(t.value);
-  return t.type !== 'tpl' || !t.opens;
-}
-
-function startsStatement(tokens, i) {
-  const prev = tokens[i - 1];
-  if (!prev) return true;
-  if (prev.type === 'punct' && (prev.value === ';' || prev.value === '}')) return true;
-  return tokens[i].nl && endsExpression(prev);
-}
-
-// One past the last token of a `let`/`const`/`var`/import/export statement
-// starting at `i`: a `;` at its depth, or a line break where ASI ends it.
-function simpleStatementEnd(tokens, i) {
-  let depth = 0;
+// One past the last token of the statement starting at `i`: its `;`, or
+// the token before the next statement (a semicolon left to the line break).
+function statementEnd(tokens, i) {
+  const depth = tokens[i].depth;
   for (let j = i + 1; j < tokens.length; j++) {
     const t = tokens[j];
-    if (depth === 0) {
-      if (t.type === 'punct' && t.value === ';') return j + 1;
-      if (t.nl && endsExpression(tokens[j - 1]) && ['name', 'str', 'num'].includes(t.type)) {
-        if (!(t.type === 'name' && ['in', 'instanceof', 'of'].includes(t.value))) return j;
-      }
-    }
-    depth += depthChange(t);
-    if (depth < 0) return j;
+    if (t.depth < depth || (t.depth === depth && t.starts !== null)) return j;
+    if (t.depth === depth && isPunct(t, ';')) return j + 1;
   }
   return tokens.length;
 }
 
-function isName(t, value) {
-  return t && t.type === 'name' && (value === undefined || t.value === value);
-}
-
-function isPunct(t, value) {
-  return t && t.type === 'punct' && t.value === value;
+// Index of the `}` that ends the body of the function or class at `i`.
+function bodyEnd(tokens, i) {
+  for (let j = i + 1; j < tokens.length; j++) {
+    if (tokens[j].depth === tokens[i].depth && isPunct(tokens[j], '}')) return j;
+  }
+  throw new Error(`no body after ${tokens[i].value} at offset ${tokens[i].start}`);
 }
 
 // The declaration starting at token `i`: {first, end (one past), kind, names,
 // keys}, or null when the statement there declares nothing we can use.
 function declarationAt(tokens, i) {
   let k = i;
-  if (isName(tokens[k], 'async') && isName(tokens[k + 1], 'function') && !tokens[k + 1].nl) k++;
+  if (isName(tokens[k], 'async') && isName(tokens[k + 1], 'function') && !tokens[k + 1].newline) k++;
   if (isName(tokens[k], 'function')) {
-    let j = k + 1;
-    if (isPunct(tokens[j], '*')) j++;
-    if (!isName(tokens[j]) || !isPunct(tokens[j + 1], '(')) return null;
-    const close = matching(tokens, j + 1);
-    if (!isPunct(tokens[close + 1], '{')) return null;
-    return { first: i, end: matching(tokens, close + 1) + 1, kind: 'function', names: [tokens[j].value], keys: [] };
+    const j = isPunct(tokens[k + 1], '*') ? k + 2 : k + 1;
+    if (!isName(tokens[j])) return null;
+    return { first: i, end: bodyEnd(tokens, j) + 1, kind: 'function', names: [tokens[j].value], keys: [] };
   }
-  if (isName(tokens[k], 'class') && isName(tokens[k + 1])) {
-    let j = k + 2;
-    while (j < tokens.length && !isPunct(tokens[j], '{')) j = depthChange(tokens[j]) > 0 ? matching(tokens, j) + 1 : j + 1;
-    return { first: i, end: matching(tokens, j) + 1, kind: 'class', names: [tokens[k + 1].value], keys: [] };
+  if (isName(tokens[k], 'class') && isName(tokens[k + 1]) && !isName(tokens[k + 1], 'extends')) {
+    return { first: i, end: bodyEnd(tokens, k + 1) + 1, kind: 'class', names: [tokens[k + 1].value], keys: [] };
   }
   if (isName(tokens[k], 'let') || isName(tokens[k], 'const') || isName(tokens[k], 'var')) {
-    const end = simpleStatementEnd(tokens, k);
+    const end = statementEnd(tokens, k);
     const { names, kind, keys } = declarators(tokens, k + 1, end);
-    return names.length ? { first: i, end, kind, names, keys } : null;
+    return names.length ? { first: i, end, kind, names, keys, variable: true } : null;
   }
   return null;
 }
 
 function declarators(tokens, from, end) {
   const names = [];
+  const depth = tokens[from - 1].depth;
   let kind = 'variable';
   let keys = [];
   let count = 0;
@@ -1315,16 +1665,13 @@ function declarators(tokens, from, end) {
       j++;
     } else break;
     if (!isPunct(tokens[j], '=')) {
-      if (isPunct(tokens[j], ',')) j++;
+      if (!isPunct(tokens[j], ',')) break; // `for (const x of xs)`
+      j++;
       continue;
     }
     const init = j + 1;
-    let depth = 0;
     let q = init;
-    for (; q < end; q++) {
-      if (depth === 0 && (isPunct(tokens[q], ',') || isPunct(tokens[q], ';'))) break;
-      depth += depthChange(tokens[q]);
-    }
+    while (q < end && !(tokens[q].depth === depth && (isPunct(tokens[q], ',') || isPunct(tokens[q], ';')))) q++;
     if (count === 1) {
       kind = isFunctionValue(tokens, init) ? 'function' : 'variable';
       keys = isPunct(tokens[init], '{') ? objectKeys(tokens, init) : [];
@@ -1340,7 +1687,7 @@ function declarators(tokens, from, end) {
 
 function isFunctionValue(tokens, i) {
   let k = i;
-  if (isName(tokens[k], 'async') && !(tokens[k + 1] && tokens[k + 1].nl)) k++;
+  if (isName(tokens[k], 'async') && !(tokens[k + 1] && tokens[k + 1].newline)) k++;
   if (isName(tokens[k], 'function')) return true;
   if (isName(tokens[k]) && isPunct(tokens[k + 1], '=>')) return true;
   if (isPunct(tokens[k], '(')) return isPunct(tokens[matching(tokens, k) + 1], '=>');
@@ -1350,42 +1697,34 @@ function isFunctionValue(tokens, i) {
 function objectKeys(tokens, open) {
   const close = matching(tokens, open);
   const keys = [];
-  let depth = 0;
   for (let q = open + 1; q < close; q++) {
-    if (depth === 0 && (isPunct(tokens[q - 1], '{') || isPunct(tokens[q - 1], ','))) {
-      if ((isName(tokens[q]) || tokens[q].type === 'str') && isPunct(tokens[q + 1], ':')) {
-        keys.push(tokens[q].type === 'str' ? tokens[q].value.slice(1, -1) : tokens[q].value);
+    if (tokens[q].depth !== tokens[open].depth + 1) continue;
+    if (isPunct(tokens[q - 1], '{') || isPunct(tokens[q - 1], ',')) {
+      if ((isName(tokens[q]) || tokens[q].type === 'string') && isPunct(tokens[q + 1], ':')) {
+        keys.push(tokens[q].type === 'string' ? tokens[q].value.slice(1, -1) : tokens[q].value);
       }
     }
-    depth += depthChange(tokens[q]);
   }
   return keys;
 }
 
-// Names a token range uses, binds (roughly) and probes with `typeof`.
+// Names a token range uses, binds (roughly) and probes with `typeof`. The
+// lexer marked each name that is an identifier (`reference`), as opposed to
+// a keyword, a property name, a method name or a label.
 function namesIn(tokens, first, end) {
   const used = new Set();
   const bound = new Set();
   const probed = new Set();
   const bindList = (open, close) => {
     for (let q = open + 1; q < close; q++) {
-      if (isName(tokens[q]) && !isPunct(tokens[q + 1], ':') && !isPunct(tokens[q - 1], '=') && !isPunct(tokens[q - 1], '.')) {
-        bound.add(tokens[q].value);
-      }
+      if (tokens[q].reference && !isPunct(tokens[q + 1], ':') && !isPunct(tokens[q - 1], '=')) bound.add(tokens[q].value);
     }
   };
   for (let q = first; q < end; q++) {
     const t = tokens[q];
-    if (t.type === 'punct' && t.value === '(' ) {
+    if (isPunct(t, '(')) {
       const close = matching(tokens, q);
-      const before = tokens[q - 1];
-      const isParams =
-        isPunct(tokens[close + 1], '=>') ||
-        (isName(before) && isName(tokens[q - 2], 'function')) ||
-        isName(before, 'function') ||
-        isName(before, 'catch') ||
-        (isName(before) && !RESERVED.has(before.value) && isPunct(tokens[close + 1], '{') && !isPunct(tokens[q - 2], '.'));
-      if (isParams) bindList(q, close);
+      if (t.role === 'params' || t.role === 'catch' || isPunct(tokens[close + 1], '=>')) bindList(q, close);
       continue;
     }
     if (t.type !== 'name') continue;
@@ -1394,26 +1733,20 @@ function namesIn(tokens, first, end) {
     if (isName(prev, 'typeof') && !(next && next.type === 'punct' && ['.', '?.', '['].includes(next.value))) {
       probed.add(t.value);
     }
-    if (isPunct(next, '=>') && !isPunct(prev, '.')) bound.add(t.value);
-    if (['let', 'const', 'var'].includes(t.value)) {
-      if (isName(next)) bound.add(next.value);
-      else if (isPunct(next, '{') || isPunct(next, '[')) bindList(q + 1, matching(tokens, q + 1));
+    if (t.reference && isPunct(next, '=>')) bound.add(t.value);
+    if (!t.reference && ['let', 'const', 'var'].includes(t.value)) {
+      for (const name of declarators(tokens, q + 1, statementEnd(tokens, q)).names) bound.add(name);
       continue;
     }
     if ((isName(prev, 'function') || isName(prev, 'class')) && q > first + 1) bound.add(t.value);
-    if (RESERVED.has(t.value)) continue;
-    if (prev && prev.type === 'punct' && (prev.value === '.' || prev.value === '?.')) continue;
-    const keyPosition = prev && prev.type === 'punct' && (prev.value === '{' || prev.value === ',' || prev.value === '}' || prev.value === ';');
-    if (keyPosition && isPunct(next, ':')) continue;
-    if (keyPosition && isPunct(next, '(') && isPunct(tokens[matching(tokens, q + 1) + 1], '{')) continue; // a method
-    used.add(t.value);
+    if (t.reference) used.add(t.value);
   }
   return { used, bound, probed };
 }
 
 // A directive prologue: string statements at the very top of the script.
 function opensWithUseStrict(tokens) {
-  for (let i = 0; i < tokens.length && tokens[i].type === 'str'; ) {
+  for (let i = 0; i < tokens.length && tokens[i].type === 'string'; ) {
     if (tokens[i].value.slice(1, -1) === 'use strict') return true;
     i++;
     if (isPunct(tokens[i], ';')) i++;
@@ -1425,41 +1758,27 @@ function extractFromText(text) {
   const tokens = tokenize(text);
   const declarations = [];
   let module = false;
-  let depth = 0;
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (depth === 0 && t.type === 'name' && startsStatement(tokens, i)) {
-      if ((t.value === 'import' && !isPunct(tokens[i + 1], '(') && !isPunct(tokens[i + 1], '.')) ||
-          (t.value === 'export' && !isPunct(tokens[i + 1], '.'))) {
-        module = true;
-        let inner = i + 1;
-        if (t.value === 'export' && isName(tokens[inner], 'default')) inner++;
-        const declaration = t.value === 'export' ? declarationAt(tokens, inner) : null;
-        if (declaration) {
-          declarations.push(declaration);
-          i = declaration.end;
-        } else {
-          i = simpleStatementEnd(tokens, i);
-        }
-        continue;
-      }
-      const declaration = declarationAt(tokens, i);
-      if (declaration) {
-        declarations.push(declaration);
-        i = declaration.end;
-        continue;
-      }
+    if (t.depth !== 0 || t.starts !== STATEMENT) continue;
+    if (isName(t, 'export') || (isName(t, 'import') && !isPunct(tokens[i + 1], '(') && !isPunct(tokens[i + 1], '.'))) {
+      module = true;
+      continue;
     }
-    depth += depthChange(t);
-    i++;
+    const declaration = declarationAt(tokens, i);
+    if (declaration) {
+      declarations.push(declaration);
+      i = declaration.end - 1;
+    }
   }
 
   const byName = new Map();
   for (const d of declarations) {
     const last = tokens[d.end - 1];
     d.source = text.slice(tokens[d.first].start, last.end);
-    if (d.kind !== 'function' && d.kind !== 'class' && !d.source.trimEnd().endsWith(';')) d.source += ';';
-    if (d.kind === 'function' && !isPunct(last, '}') && !d.source.trimEnd().endsWith(';')) d.source += ';';
+    // Joined with other declarations, a missing semicolon could let the
+    // next line continue this statement.
+    if (d.variable && !d.source.trimEnd().endsWith(';')) d.source += ';';
     const { used, bound, probed } = namesIn(tokens, d.first, d.end);
     for (const name of d.names) bound.add(name);
     d.references = new Set([...used].filter(name => !bound.has(name)));
@@ -1522,6 +1841,7 @@ function extractFromText(text) {
   }
   return {
     source: keptInOrder.map(d => d.source).join('\n'),
+    sources: keptInOrder.map(d => d.source),
     declared: [...declared].sort(),
     state,
     free,

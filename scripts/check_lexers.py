@@ -1,0 +1,178 @@
+"""Hold the generated tests' scanner and the harness's extraction to esprima on real files.
+
+    python scripts/check_lexers.py PATH... [--limit N]
+
+A PATH that is a git checkout or a bare repository stands for every
+distinct version of static/sessions.js in its history (all refs); any other
+directory for the `.js` files under it (no node_modules, no *.min.js, none
+over 1 MB); a file for itself. For each distinct text esprima can parse:
+`jsfix/testgen/support/scan.py` must slice every top-level declaration as
+esprima does and blank exactly esprima's comments, and where the text holds
+the two target functions, `jsfix/verify/harness.js` must extract what
+`jsfix/verify/extract.py` does. Prints the counts and every disagreement;
+exits 1 on any. Without a path it says it skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import esprima
+
+from jsfix.locate import TARGETS, Refused, parse_program, top_level_declarations
+from jsfix.offsets import Utf16Offsets
+from jsfix.testgen.support.scan import _blank_comments, _declaration_span
+from jsfix.verify import HARNESS
+from jsfix.verify.extract import ExtractError, extract
+
+SESSIONS = "static/sessions.js"
+_EXPORT_PREFIX = re.compile(r"export\s+(?:default\s+)?")
+_NOT_LINE_BREAK = re.compile(r"[^\n\r\u2028\u2029]")
+_BATCH = """
+const { extractFromText } = require(process.argv[1]);
+const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const answers = texts.map(text => {
+  try { return extractFromText(text); } catch (error) { return { error: error.message }; }
+});
+process.stdout.write(JSON.stringify(answers));
+"""
+_COMPARED = ("kept", "declared", "sources", "source", "state", "strict", "free", "optional")
+
+
+def texts_in(path: Path) -> dict[str, str]:
+    """{where: text} for one PATH argument."""
+    if path.is_file():
+        return {str(path): path.read_bytes().decode("utf-8-sig")}
+    if (path / ".git").exists() or ((path / "HEAD").is_file() and (path / "objects").is_dir()):
+        return versions_of_sessions(path)  # a work tree or a bare repository
+    found = {}
+    for each in sorted(path.rglob("*.js")):
+        if "node_modules" in each.parts or each.name.endswith(".min.js") or each.stat().st_size > 1_000_000:
+            continue
+        found[str(each)] = each.read_bytes().decode("utf-8-sig", errors="replace")
+    return found
+
+
+def versions_of_sessions(checkout: Path) -> dict[str, str]:
+    git = ["git", "-C", str(checkout)]
+    objects = subprocess.run([*git, "rev-list", "--all", "--objects"], capture_output=True, text=True, check=True)
+    blobs = sorted({line.split()[0] for line in objects.stdout.splitlines() if line.endswith(" " + SESSIONS)})
+    return {
+        f"{checkout}@{blob[:10]}": subprocess.run(
+            [*git, "cat-file", "blob", blob], capture_output=True, check=True
+        ).stdout.decode("utf-8-sig", errors="replace")
+        for blob in blobs
+    }
+
+
+def esprima_view(text: str) -> tuple[dict[str, tuple[int, int]], str]:
+    """Each top-level name's span without `export` (the first wins), and the text with comments blanked."""
+    program, is_module = parse_program(text)
+    offsets = Utf16Offsets(text)
+    spans: dict[str, tuple[int, int]] = {}
+    for declaration, _ in top_level_declarations(program, offsets):
+        if declaration.kind == "import":
+            continue
+        start = declaration.start
+        if text.startswith("export", start):
+            start = _EXPORT_PREFIX.match(text, start).end()
+        spans.setdefault(declaration.name, (start, declaration.end))
+    parse = esprima.parseModule if is_module else esprima.parseScript
+    pieces = list(text)
+    for comment in parse(text, {"range": True, "comment": True}).comments:
+        start, end = offsets.to_index(comment.range[0]), offsets.to_index(comment.range[1])
+        pieces[start:end] = _NOT_LINE_BREAK.sub(" ", text[start:end])
+    return spans, "".join(pieces)
+
+
+def scanner_problems(text: str, spans: dict[str, tuple[int, int]], blanked: str) -> list[str]:
+    problems = [
+        f"span of {name}: {_declaration_span(text, name)} instead of {span}"
+        for name, span in spans.items()
+        if _declaration_span(text, name) != span
+    ]
+    if _blank_comments(text) != blanked:
+        problems.append("comments blanked differently")
+    return problems
+
+
+def harness_answers(texts: list[str]) -> list[dict]:
+    answers = []
+    for start in range(0, len(texts), 40):  # a few MB of JSON per node run
+        done = subprocess.run(
+            [shutil.which("node"), "-e", _BATCH, str(HARNESS)],
+            input=json.dumps(texts[start : start + 40]),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=600,
+            check=True,
+        )
+        answers.extend(json.loads(done.stdout))
+    return answers
+
+
+def extraction_problems(text: str, answer: dict) -> list[str]:
+    try:
+        expected = extract(text)
+    except ExtractError as error:
+        return [] if answer == {"error": str(error)} else [f"harness: {answer} where jsfix: {error}"]
+    if "error" in answer:
+        return [f"harness: {answer['error']}"]
+    mine = {
+        "kept": list(expected.kept),
+        "declared": list(expected.declared),
+        "sources": list(expected.sources),
+        "source": expected.source,
+        "state": dict(expected.state_access),
+        "strict": expected.strict,
+        "free": list(expected.free),
+        "optional": list(expected.optional),
+    }
+    return [f"harness {field} differs" for field in _COMPARED if answer[field] != mine[field]]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--limit", type=int, default=None, help="check at most N distinct texts")
+    options = parser.parse_args(argv)
+    if not options.paths:
+        print("skipped: give a hermes-webui checkout, a directory or .js files")
+        return 0
+    distinct: dict[str, tuple[str, str]] = {}
+    for path in options.paths:
+        for where, text in texts_in(path).items():
+            distinct.setdefault(hashlib.sha256(text.encode()).hexdigest(), (where, text))
+    items = list(distinct.values())[: options.limit]
+    problems, unparsable, with_targets = [], 0, []
+    for where, text in items:
+        try:
+            spans, blanked = esprima_view(text)
+        except (Refused, RecursionError):
+            unparsable += 1
+            continue
+        problems += [f"{where}: {each}" for each in scanner_problems(text, spans, blanked)]
+        if all(name in spans for name in TARGETS):
+            with_targets.append((where, text))
+    if with_targets and shutil.which("node"):
+        answers = harness_answers([text for _, text in with_targets])
+        for (where, text), answer in zip(with_targets, answers, strict=True):
+            problems += [f"{where}: {each}" for each in extraction_problems(text, answer)]
+    print(
+        f"{len(items)} distinct texts: {len(items) - unparsable} parsed by esprima "
+        f"({len(with_targets)} with both targets), {unparsable} not"
+    )
+    print("\n".join(problems) or "no disagreements")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
