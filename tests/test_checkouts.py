@@ -95,3 +95,53 @@ def test_an_import_that_leads_outside_the_checkout_is_not_followed(tmp_path: Pat
     with pytest.raises(Unverifiable) as raised:
         verify_path(inner / "older-pages.js", root=inner)
     assert "'../modules/sessions/paging-state.js' leads outside the checkout" in str(raised.value)
+
+
+def harness_extraction(path: Path) -> dict:
+    from jsfix.verify import HARNESS
+    from jsfix.verify.runner import harness_answers
+
+    (answer,) = harness_answers({"file": str(path), "extractOnly": True}, 1, timeout=60, harness=HARNESS)
+    assert answer["ok"], answer
+    return answer["extraction"]
+
+
+@needs_node
+@pytest.mark.parametrize("case", CASES)
+def test_the_forks_harness_follows_the_same_imports_as_jsfix(case: str, tmp_path: Path):
+    """The harness a fork's suite runs finds the same modules and code as jsfix's esprima extraction."""
+    from jsfix.verify.extract import extract
+
+    root = checkout(case, tmp_path)
+    for name, wanted in expected(case).items():
+        if "verify" not in wanted:
+            continue
+        path = root / name
+        ours = extract(path.read_text(encoding="utf-8"), path=path, root=root)
+        theirs = harness_extraction(path)
+        assert theirs["modules"] == [{"id": module_id, "source": source} for module_id, source in ours.modules]
+        assert (theirs["source"], theirs["entry"], theirs["kept"]) == (ours.source, ours.entry, list(ours.kept))
+        assert (theirs["declared"], theirs["free"], theirs["optional"]) == (
+            list(ours.declared), list(ours.free), list(ours.optional)
+        )
+        assert theirs["state"] == dict(ours.state_access)
+
+
+@needs_node
+@pytest.mark.parametrize("case", ["esm-state-owner", "esm-binding-objects"])
+def test_a_module_fork_gets_a_suite_that_passes(case: str, tmp_path: Path):
+    import subprocess
+    import sys
+
+    from jsfix.testgen import GenSettings, gen_tests
+
+    root = checkout(case, tmp_path)
+    name = next(name for name, wanted in expected(case).items() if wanted.get("verify") == "holds")
+    report = gen_tests(GenSettings(root, js=name))
+    assert report.outcome.value == "wrote", report.message
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=root, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert " passed" in done.stdout and "failed" not in done.stdout

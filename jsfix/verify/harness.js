@@ -14,9 +14,11 @@
 //
 //   {"file": "static/sessions.js"}  or  {"text": "<the file's text>"}
 //     The harness cuts out the two functions and the declarations they use
-//     itself (a tokenizer, see "extraction" below). Add "extractOnly": true
-//     to get {"ok": true, "extraction": {source, declared, state, free,
-//     optional, strict, kept}} instead of running the scenarios.
+//     itself (a tokenizer, see "extraction" below); from a file, an ES
+//     module's relative imports are followed inside its checkout (the
+//     nearest directory up holding .git). Add "extractOnly": true to get
+//     {"ok": true, "extraction": {source, sources, declared, state, free,
+//     optional, strict, kept, modules, entry}} instead of running the scenarios.
 //
 //   {"source": ..., ...} as jsfix builds it (jsfix parses with esprima):
 //   {
@@ -1674,7 +1676,8 @@ function declarators(tokens, from, end) {
     while (q < end && !(tokens[q].depth === depth && (isPunct(tokens[q], ',') || isPunct(tokens[q], ';')))) q++;
     if (count === 1) {
       kind = isFunctionValue(tokens, init) ? 'function' : 'variable';
-      keys = isPunct(tokens[init], '{') ? objectKeys(tokens, init) : [];
+      const literal = objectLiteralAt(tokens, init);
+      keys = literal >= 0 ? objectKeys(tokens, literal) : [];
     } else {
       kind = 'variable';
       keys = [];
@@ -1694,18 +1697,34 @@ function isFunctionValue(tokens, i) {
   return false;
 }
 
+// The keys of an object literal, as esprima's Property nodes name them:
+// `a: 1`, `'b': 2`, methods `c() {}`, accessors `get d() {}`, shorthand `e`.
 function objectKeys(tokens, open) {
   const close = matching(tokens, open);
   const keys = [];
   for (let q = open + 1; q < close; q++) {
     if (tokens[q].depth !== tokens[open].depth + 1) continue;
-    if (isPunct(tokens[q - 1], '{') || isPunct(tokens[q - 1], ',')) {
-      if ((isName(tokens[q]) || tokens[q].type === 'string') && isPunct(tokens[q + 1], ':')) {
-        keys.push(tokens[q].type === 'string' ? tokens[q].value.slice(1, -1) : tokens[q].value);
-      }
+    if (!isPunct(tokens[q - 1], '{') && !isPunct(tokens[q - 1], ',')) continue;
+    let k = q;
+    if (['get', 'set', 'async'].some(word => isName(tokens[k], word)) && (isName(tokens[k + 1]) || tokens[k + 1].type === 'string')) k++;
+    if (isPunct(tokens[k], '*')) k++;
+    const key = tokens[k];
+    const after = tokens[k + 1];
+    if (!(isName(key) || key.type === 'string')) continue;
+    if (isPunct(after, ':') || isPunct(after, '(') || (k === q && (isPunct(after, ',') || k + 1 === close))) {
+      keys.push(key.type === 'string' ? key.value.slice(1, -1) : key.value);
     }
   }
   return keys;
+}
+
+// `{...}` or `Object.freeze({...})`: where an initializer's object literal opens, or -1.
+function objectLiteralAt(tokens, init) {
+  if (isPunct(tokens[init], '{')) return init;
+  const frozen = isName(tokens[init], 'Object') && isPunct(tokens[init + 1], '.') &&
+    (isName(tokens[init + 2], 'freeze') || isName(tokens[init + 2], 'seal')) &&
+    isPunct(tokens[init + 3], '(') && isPunct(tokens[init + 4], '{');
+  return frozen && isPunct(tokens[matching(tokens, init + 4) + 1], ')') ? init + 4 : -1;
 }
 
 // Names a token range uses, binds (roughly) and probes with `typeof`. The
@@ -1754,15 +1773,24 @@ function opensWithUseStrict(tokens) {
   return false;
 }
 
-function extractFromText(text) {
+// One file read for extraction: its top-level declarations (with the names
+// each uses, binds and probes), and what it imports and exports by name.
+function readModule(id, file, text) {
   const tokens = tokenize(text);
   const declarations = [];
+  const links = { imports: new Map(), exports: new Map(), reExports: new Map(), stars: [] };
   let module = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.depth !== 0 || t.starts !== STATEMENT) continue;
-    if (isName(t, 'export') || (isName(t, 'import') && !isPunct(tokens[i + 1], '(') && !isPunct(tokens[i + 1], '.'))) {
+    if (isName(t, 'import') && !isPunct(tokens[i + 1], '(') && !isPunct(tokens[i + 1], '.')) {
       module = true;
+      readImport(tokens, i + 1, links);
+      continue;
+    }
+    if (isName(t, 'export')) {
+      module = true;
+      readExport(tokens, i + 1, links);
       continue;
     }
     const declaration = declarationAt(tokens, i);
@@ -1771,7 +1799,6 @@ function extractFromText(text) {
       i = declaration.end - 1;
     }
   }
-
   const byName = new Map();
   for (const d of declarations) {
     const last = tokens[d.end - 1];
@@ -1788,66 +1815,342 @@ function extractFromText(text) {
       byName.get(name).push(d);
     }
   }
-  const missing = TARGETS.filter(name => !byName.has(name));
-  if (missing.length) throw new Error(`no top-level declaration of ${missing.join(' or ')}`);
+  return { id, file, text, tokens, declarations, byName, module, strict: module || opensWithUseStrict(tokens), ...links };
+}
 
-  const targets = TARGETS.flatMap(name => byName.get(name));
-  const shared = new Set();
-  for (const target of targets) {
-    for (const name of target.references) {
-      if ((byName.get(name) || []).some(d => d.kind === 'variable')) shared.add(name);
+function stringValue(t) {
+  return t && t.type === 'string' ? JSON.parse(t.value[0] === "'" ? `"${t.value.slice(1, -1).replace(/"/g, '\\"')}"` : t.value) : null;
+}
+
+// `import a, { b as c } from './x.js'`, `import * as n from ...`, `import './x.js'`.
+function readImport(tokens, i, links) {
+  const bindings = [];
+  let k = i;
+  if (isName(tokens[k]) && !isName(tokens[k], 'from')) bindings.push({ local: tokens[k++].value, name: 'default' });
+  if (isPunct(tokens[k], ',')) k++;
+  if (isPunct(tokens[k], '*') && isName(tokens[k + 1], 'as')) {
+    bindings.push({ local: tokens[k + 2].value, name: '*' });
+    k += 3;
+  } else if (isPunct(tokens[k], '{')) {
+    const close = matching(tokens, k);
+    for (const [name, local] of specifiers(tokens, k, close)) bindings.push({ local, name });
+    k = close + 1;
+  }
+  if (isName(tokens[k], 'from')) k++;
+  const specifier = stringValue(tokens[k]);
+  if (specifier === null) return;
+  for (const { local, name } of bindings) links.imports.set(local, { specifier, name });
+}
+
+// `export { a, b as c }`, `export { a } from ...`, `export * from ...`, `export const ...`.
+function readExport(tokens, i, links) {
+  if (isPunct(tokens[i], '*')) {
+    if (isName(tokens[i + 1], 'from')) links.stars.push(stringValue(tokens[i + 2]));
+    return;
+  }
+  if (isPunct(tokens[i], '{')) {
+    const close = matching(tokens, i);
+    const from = isName(tokens[close + 1], 'from') ? stringValue(tokens[close + 2]) : null;
+    for (const [local, exported] of specifiers(tokens, i, close)) {
+      if (from !== null) links.reExports.set(exported, { specifier: from, name: local });
+      else links.exports.set(exported, local);
+    }
+    return;
+  }
+  const declaration = isName(tokens[i], 'default') ? null : declarationAt(tokens, i);
+  if (declaration) for (const name of declaration.names) links.exports.set(name, name);
+}
+
+// The `a` and `a as b` of an import or export list: [name, alias] pairs.
+function specifiers(tokens, open, close) {
+  const pairs = [];
+  for (let q = open + 1; q < close; q++) {
+    if (!isName(tokens[q]) && tokens[q].type !== 'string') continue;
+    const name = tokens[q].type === 'string' ? stringValue(tokens[q]) : tokens[q].value;
+    if (isName(tokens[q + 1], 'as')) {
+      pairs.push([name, tokens[q + 2].value]);
+      q += 2;
+    } else pairs.push([name, name]);
+  }
+  return pairs;
+}
+
+// Resolves relative imports inside one checkout and reads each module once.
+class ModuleLoader {
+  constructor(root) {
+    this.root = root ? require('path').resolve(root) : null;
+    this.loaded = new Map();
+  }
+
+  idOf(file) {
+    const path = require('path');
+    const absolute = path.resolve(file);
+    if (this.root && isInside(absolute, this.root)) return path.relative(this.root, absolute).split(path.sep).join('/');
+    return path.basename(absolute);
+  }
+
+  entry(text, file) {
+    const module = readModule(file ? this.idOf(file) : '<entry>', file ? require('path').resolve(file) : null, text);
+    if (file) this.loaded.set(module.file, module);
+    return module;
+  }
+
+  // The module `specifier` names from `importer`, or why it cannot be loaded.
+  resolve(importer, specifier) {
+    const path = require('path');
+    if (!specifier.startsWith('./') && !specifier.startsWith('../')) return `'${specifier}' is not a relative import`;
+    if (!importer.file) return `'${specifier}' cannot be followed from text without a file`;
+    const target = path.resolve(path.dirname(importer.file), specifier);
+    if (!this.root || !isInside(target, this.root)) return `'${specifier}' leads outside the checkout`;
+    if (!this.loaded.has(target)) this.loaded.set(target, this.load(target, specifier));
+    return this.loaded.get(target);
+  }
+
+  load(target, specifier) {
+    let text;
+    try {
+      text = require('fs').readFileSync(target, 'utf8');
+    } catch (error) {
+      return `'${specifier}' cannot be read (${error.code === 'ENOENT' ? 'No such file or directory' : error.message})`;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    try {
+      return readModule(this.idOf(target), target, text);
+    } catch (error) {
+      return `'${specifier}': ${error.message}`;
     }
   }
-  const verdicts = new Map();
-  const worth = d => {
-    if (!verdicts.has(d)) {
-      verdicts.set(d, true); // assumed while deciding, for mutual recursion
-      let verdict = d.kind !== 'function' || [...d.references].some(name => shared.has(name));
-      if (!verdict) {
-        verdict = [...d.references].every(
-          name => BUILTINS.has(name) || WORLD.has(name) || d.probed.has(name) || (byName.get(name) || []).some(worth),
-        );
+}
+
+function isInside(file, root) {
+  const relative = require('path').relative(root, file);
+  return relative === '' || (!relative.startsWith('..') && !require('path').isAbsolute(relative));
+}
+
+// The checkout a file belongs to: the nearest directory up from it holding
+// `.git`, or the file's own directory.
+function checkoutRoot(file) {
+  const path = require('path');
+  const fs = require('fs');
+  let current = path.dirname(path.resolve(file));
+  for (;;) {
+    if (fs.existsSync(path.join(current, '.git'))) return current;
+    const parent = path.dirname(current);
+    if (parent === current) return path.dirname(path.resolve(file));
+    current = parent;
+  }
+}
+
+// What `module` exports as `name`, following re-exports; or why there is none.
+function findExport(loader, module, name, seen = new Set()) {
+  if (seen.has(module.id)) return `'${name}' is re-exported in a cycle through ${module.id}`;
+  seen.add(module.id);
+  if (module.exports.has(name)) return findLocal(loader, module, module.exports.get(name), seen);
+  if (module.reExports.has(name)) {
+    const { specifier, name: there } = module.reExports.get(name);
+    const target = loader.resolve(module, specifier);
+    return typeof target === 'string' ? target : findExport(loader, target, there, seen);
+  }
+  for (const specifier of module.stars) {
+    const target = loader.resolve(module, specifier);
+    if (typeof target === 'string') continue;
+    const found = findExport(loader, target, name, seen);
+    if (typeof found !== 'string') return found;
+  }
+  return `${module.id} exports no '${name}'`;
+}
+
+// What `name` means at the top level of `module`: its own declaration, or what it imports.
+function findLocal(loader, module, name, seen = new Set()) {
+  const own = module.byName.get(name);
+  if (own) return { module, declaration: own[0], name };
+  if (module.imports.has(name)) {
+    const { specifier, name: there } = module.imports.get(name);
+    if (there === '*' || there === 'default') {
+      return `'${name}' is a ${there === '*' ? 'namespace' : 'default'} import of '${specifier}'`;
+    }
+    const target = loader.resolve(module, specifier);
+    return typeof target === 'string' ? target : findExport(loader, target, there, seen);
+  }
+  return `${module.id} declares no '${name}'`;
+}
+
+// Names whose use through an import that cannot be loaded leaves the race
+// model without its state (the same list as jsfix/verify/extract.py).
+const STATE_KEYS = new Set([
+  ...Object.values(STATE_PROPERTIES).flat(),
+  'generation', 'bumpGeneration', 'messagesGeneration', '_messagesGeneration', '_bumpMessagesGeneration',
+]);
+
+// The declarations to keep in every module, following names from the two
+// targets: the same rule as jsfix/verify/extract.py's _Reach.
+class Reach {
+  constructor(loader, entry) {
+    this.loader = loader;
+    this.entry = entry;
+    this.kept = new Map(); // declaration -> module
+    this.links = new Map(); // module id -> Map(local name -> binding elsewhere)
+    this.unloadable = []; // {module, user, name, why}
+    this.verdicts = new Map();
+    const targets = TARGETS.flatMap(name => (entry.byName.get(name) || []).map(d => [entry, d]));
+    this.shared = new Set();
+    for (const [module, target] of targets) {
+      for (const name of target.references) {
+        for (const b of this.bindings(module, name)) if (b.declaration.kind === 'variable') this.shared.add(`${b.module.id}\0${b.name}`);
       }
-      verdicts.set(d, verdict);
     }
-    return verdicts.get(d);
-  };
-  const kept = new Set();
-  const queue = targets.slice();
-  while (queue.length) {
-    const d = queue.pop();
-    if (kept.has(d)) continue;
-    kept.add(d);
-    for (const name of [...d.references].sort()) {
-      for (const candidate of byName.get(name) || []) if (!kept.has(candidate) && worth(candidate)) queue.push(candidate);
+    const queue = targets.slice();
+    while (queue.length) {
+      const [module, declaration] = queue.pop();
+      if (this.kept.has(declaration)) continue;
+      this.kept.set(declaration, module);
+      queue.push(...this.follow(module, declaration));
     }
   }
-  const keptInOrder = declarations.filter(d => kept.has(d));
-  const declared = new Set(keptInOrder.flatMap(d => d.names));
-  const used = new Set(keptInOrder.flatMap(d => [...d.references]));
-  const free = [...used].filter(name => !declared.has(name)).sort();
-  const probed = new Set(keptInOrder.flatMap(d => [...d.probed]));
+
+  bindings(module, name) {
+    const own = module.byName.get(name);
+    if (own) return own.map(declaration => ({ module, declaration, name }));
+    const found = module.imports.has(name) ? findLocal(this.loader, module, name) : null;
+    return found && typeof found !== 'string' ? [found] : [];
+  }
+
+  follow(module, declaration) {
+    const found = [];
+    for (const name of [...declaration.references].sort()) {
+      if (module.imports.has(name) && !module.byName.has(name)) {
+        const binding = findLocal(this.loader, module, name);
+        if (typeof binding === 'string') {
+          this.unloadable.push({ module, user: declaration, name, why: binding });
+          continue;
+        }
+        if (this.worth(binding.module, binding.declaration)) {
+          if (!this.links.has(module.id)) this.links.set(module.id, new Map());
+          this.links.get(module.id).set(name, binding);
+          found.push([binding.module, binding.declaration]);
+        }
+        continue;
+      }
+      for (const d of module.byName.get(name) || []) if (this.worth(module, d)) found.push([module, d]);
+    }
+    return found;
+  }
+
+  // Variables and classes always run; a function when it touches the shared state or is self-contained.
+  worth(module, d) {
+    if (!this.verdicts.has(d)) {
+      this.verdicts.set(d, true); // assumed while deciding, for mutual recursion
+      let verdict = d.kind !== 'function';
+      const names = [...d.references].map(name => [name, this.bindings(module, name)]);
+      if (!verdict) verdict = names.some(([, found]) => found.some(b => this.shared.has(`${b.module.id}\0${b.name}`)));
+      if (!verdict) {
+        verdict = names.every(([name, found]) =>
+          BUILTINS.has(name) || WORLD.has(name) || d.probed.has(name) || found.some(b => this.worth(b.module, b.declaration)));
+      }
+      this.verdicts.set(d, verdict);
+    }
+    return this.verdicts.get(d);
+  }
+
+  refuseUnloadableState() {
+    const order = (a, b) => (a.module.id < b.module.id ? -1 : a.module.id > b.module.id ? 1 : a.user.first - b.user.first);
+    for (const { module, user, name, why } of this.unloadable.slice().sort(order)) {
+      if (STATE_NAMES.includes(name) || STATE_KEYS.has(name) || readsStateThrough(module.tokens, user, name)) {
+        throw new Error(`${user.names[0]} in ${module.id} reaches the paging state through '${name}', and ${why}`);
+      }
+    }
+  }
+
+  inModule(module) {
+    return module.declarations.filter(d => this.kept.get(d) === module);
+  }
+
+  modules() {
+    const seen = new Map();
+    for (const module of this.kept.values()) if (!seen.has(module.id)) seen.set(module.id, module);
+    return [...seen.keys()].sort().map(id => seen.get(id));
+  }
+}
+
+// `name.loadingOlder`, `name.generation`...: the declaration reads paging state off `name`.
+function readsStateThrough(tokens, d, name) {
+  for (let q = d.first; q + 2 < d.end; q++) {
+    if (isName(tokens[q], name) && isPunct(tokens[q + 1], '.') && STATE_KEYS.has(tokens[q + 2].value)) return true;
+  }
+  return false;
+}
+
+// The two functions and the declarations they reach, in this file and its
+// relative imports (when the file's path is known); see extract.py.
+function extractFromText(text, file) {
+  const loader = new ModuleLoader(file ? checkoutRoot(file) : null);
+  const entry = loader.entry(text, file);
+  const missing = TARGETS.filter(name => !entry.byName.has(name));
+  if (missing.length) throw new Error(`no top-level declaration of ${missing.join(' or ')}`);
+  const reach = new Reach(loader, entry);
+  reach.refuseUnloadableState();
+  return extraction(entry, reach);
+}
+
+function extraction(entry, reach) {
+  const kept = reach.inModule(entry);
+  const others = reach.modules().filter(module => module.id !== entry.id);
+  const exported = new Map();
+  for (const links of reach.links.values()) {
+    for (const b of links.values()) {
+      if (!exported.has(b.module.id)) exported.set(b.module.id, new Set());
+      exported.get(b.module.id).add(b.name);
+    }
+  }
+  const withLinks = (module, body) => {
+    const lines = [...(reach.links.get(module.id) || new Map()).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([local, b]) => `import { ${b.name} as ${local} } from ${JSON.stringify(b.module.id)};`);
+    lines.push(body);
+    const names = [...(exported.get(module.id) || [])].sort();
+    if (names.length) lines.push(`export { ${names.join(', ')} };`);
+    return lines.join('\n');
+  };
+  const own = new Set(kept.flatMap(d => d.names));
+  const imported = [...(reach.links.get(entry.id) || new Map()).keys()];
+  const declared = new Set([...own, ...imported]);
+  const every = reach.modules().flatMap(module => reach.inModule(module));
+  const used = new Set(every.flatMap(d => [...d.references]));
+  const bound = new Set(declared);
+  for (const module of others) {
+    for (const d of reach.inModule(module)) for (const name of d.names) bound.add(name);
+    for (const name of (reach.links.get(module.id) || new Map()).keys()) bound.add(name);
+  }
+  const free = [...used].filter(name => !bound.has(name)).sort();
+  const probed = new Set(every.flatMap(d => [...d.probed]));
   const state = {};
-  for (const name of STATE_NAMES) if (declared.has(name)) state[name] = name;
+  for (const name of STATE_NAMES) if (own.has(name)) state[name] = name;
+  const holders = kept.filter(d => d.kind === 'variable' && d.names.length === 1).map(d => [d.names[0], d]);
+  for (const [local, b] of [...(reach.links.get(entry.id) || new Map()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    holders.push([local, b.declaration]);
+  }
   for (const name of STATE_NAMES) {
-    if (declared.has(name)) continue;
-    for (const d of keptInOrder) {
+    if (own.has(name)) continue;
+    for (const [local, d] of holders) {
       const key = STATE_PROPERTIES[name].find(k => d.keys.includes(k));
       if (d.kind === 'variable' && d.names.length === 1 && key) {
-        state[name] = `${d.names[0]}.${key}`;
+        state[name] = `${local}.${key}`;
         break;
       }
     }
   }
+  const body = kept.map(d => d.source).join('\n');
   return {
-    source: keptInOrder.map(d => d.source).join('\n'),
-    sources: keptInOrder.map(d => d.source),
+    source: others.length ? withLinks(entry, body) : body,
+    sources: kept.map(d => d.source),
     declared: [...declared].sort(),
     state,
     free,
     optional: free.filter(name => probed.has(name)),
-    strict: module || opensWithUseStrict(tokens),
-    kept: keptInOrder.map(d => d.names[0]),
+    strict: entry.strict,
+    kept: kept.map(d => d.names[0]),
+    modules: others.map(module => ({ id: module.id, source: withLinks(module, reach.inModule(module).map(d => d.source).join('\n')) })),
+    entry: entry.id,
   };
 }
 
@@ -2040,13 +2343,14 @@ async function run(job) {
     try {
       let text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      job = Object.assign({}, job, extractFromText(text));
+      // With a file, its relative imports are followed inside its checkout.
+      job = Object.assign({}, job, extractFromText(text, typeof job.text === 'string' ? null : job.file));
     } catch (error) {
       return { ok: false, error: `cannot extract the two functions: ${error.message}` };
     }
     if (job.extractOnly) {
-      const { source, declared, state, free, optional, strict, kept } = job;
-      return { ok: true, extraction: { source, declared, state, free, optional, strict, kept } };
+      const { source, sources, declared, state, free, optional, strict, kept, modules, entry } = job;
+      return { ok: true, extraction: { source, sources, declared, state, free, optional, strict, kept, modules, entry } };
     }
   }
   if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
