@@ -16,13 +16,40 @@ def split_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
+_CONTEXT = 3
+_HUNK = re.compile(r"^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@")
+
+
 def unified_diff(before: str, after: str, path: str) -> str:
+    """The diff of two texts, as difflib writes it with 3 lines of context.
+
+    jsfix's edits touch a few hundred lines of files of thousands, so the
+    lines the two texts share at both ends are set aside before difflib
+    compares them (keeping the context it would show), and the hunk headers
+    are moved back to the real line numbers: the same diff, much sooner.
+    """
+    old, new = split_lines(before), split_lines(after)
+    same_start = _common_prefix(old, new)
+    same_end = _common_prefix(old[same_start:][::-1], new[same_start:][::-1])
+    start = max(0, same_start - _CONTEXT)
+    trim = max(0, same_end - _CONTEXT)
     out = []
     for line in difflib.unified_diff(
-        split_lines(before), split_lines(after), f"a/{path}", f"b/{path}", lineterm="\n", n=3
+        old[start : len(old) - trim], new[start : len(new) - trim], f"a/{path}", f"b/{path}", lineterm="\n", n=_CONTEXT
     ):
+        if start and line.startswith("@@"):
+            line = _HUNK.sub(lambda m: f"@@ -{int(m[1]) + start}{m[2]} +{int(m[3]) + start}{m[4]} @@", line)
         out.append(line if line.endswith("\n") else line + "\n" + _NO_NEWLINE)
     return "".join(out)
+
+
+def _common_prefix(left: list[str], right: list[str]) -> int:
+    count = 0
+    for a, b in zip(left, right):
+        if a != b:
+            break
+        count += 1
+    return count
 
 
 def count_changes(diff: str) -> tuple[int, int]:

@@ -17,23 +17,51 @@ from jsfix.offsets import Utf16Offsets
 FUNCTION_TYPES = {"FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"}
 
 
-def children(node: Node) -> Iterator[Node]:
-    for key, value in vars(node).items():
-        if key.startswith("_") or key == "range":
-            continue
-        if isinstance(value, Node):
-            yield value
-        elif isinstance(value, list):
-            yield from (item for item in value if isinstance(item, Node))
+def children(node: Node) -> tuple[Node, ...]:
+    """The node's child nodes, in source order; remembered on the node, whose shape never changes."""
+    cached = node.__dict__.get("_children")
+    if cached is None:
+        found = []
+        for key, value in vars(node).items():
+            if key.startswith("_") or key == "range":
+                continue
+            if isinstance(value, Node):
+                found.append(value)
+            elif isinstance(value, list):
+                found.extend(item for item in value if isinstance(item, Node))
+        cached = node._children = tuple(found)
+    return cached
 
 
 def walk(node: Node, *, into_functions: bool = True) -> Iterator[Node]:
-    """Every node under `node`, in source order, `node` included."""
-    yield node
-    for child in children(node):
-        if not into_functions and child.type in FUNCTION_TYPES:
+    """Every node under `node`, in source order, `node` included.
+
+    The rules ask the same subtrees again and again, so the answer is kept
+    on the node it was asked for (not on every node below: that would cost a
+    list per node of a whole program).
+    """
+    key = "_walk_all" if into_functions else "_walk_own"
+    cached = node.__dict__.get(key)
+    if cached is None:
+        cached = tuple(_walk(node, into_functions))
+        setattr(node, key, cached)
+    return iter(cached)
+
+
+def _walk(node: Node, into_functions: bool) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        below = current.__dict__.get("_walk_all" if into_functions else "_walk_own")
+        if below is not None and current is not node:
+            # Asked before: its subtree is known; take it whole, minus itself.
+            yield from below[1:]
             continue
-        yield from walk(child, into_functions=into_functions)
+        kids = children(current)
+        if not into_functions:
+            kids = [child for child in kids if child.type not in FUNCTION_TYPES]
+        stack.extend(reversed(kids))
 
 
 def rebase_ranges(node: Node, offsets: Utf16Offsets, base: int) -> None:
