@@ -335,7 +335,8 @@ def test_writing_then_running_again_rewrites_nothing(tmp_path: Path):
     second = gen_tests(GenSettings(repo))
     assert second.outcome is GenOutcome.UP_TO_DATE
     assert second.lines() == [
-        f"up to date  {DEFAULT_OUT} is up to date with static/sessions.js"
+        f"up to date  {DEFAULT_OUT} is up to date with static/sessions.js",
+        f"run it alone with: python -m pytest --noconftest {DEFAULT_OUT}",
     ]
     assert [(repo / path).stat().st_mtime_ns for path in first.written] == stamps
 
@@ -440,11 +441,15 @@ def test_the_command_line_writes_reports_and_exits(tmp_path: Path):
         f"wrote  {DEFAULT_OUT}",
         f"wrote  tests/{HARNESS_NAME}",
         "11 structural and 13 behavioural tests for static/sessions.js",
+        f"run it alone with: python -m pytest --noconftest {DEFAULT_OUT}",
     ]
     again = runner.invoke(app, ["gen-tests", str(repo)])
-    assert (again.exit_code, again.output.strip()) == (
+    assert (again.exit_code, again.output.splitlines()) == (
         0,
-        f"up to date  {DEFAULT_OUT} is up to date with static/sessions.js",
+        [
+            f"up to date  {DEFAULT_OUT} is up to date with static/sessions.js",
+            f"run it alone with: python -m pytest --noconftest {DEFAULT_OUT}",
+        ],
     )
     (repo / DEFAULT_JS).write_bytes(
         (FIXTURES / "upstream-parent/input.js").read_bytes()

@@ -240,5 +240,6 @@ def support_statements(name: str) -> tuple[frozenset[str], list[cst.BaseStatemen
 def wrap_paragraphs(paragraphs: Sequence[str], width: int = 76) -> str:
     """Docstring text: the first paragraph is the summary line, the others are wrapped."""
     summary, *rest = paragraphs
-    wrapped = [textwrap.fill(paragraph, width) for paragraph in rest]
+    # An indented paragraph is a command to copy: kept on its line as it is.
+    wrapped = [paragraph if paragraph.startswith("    ") else textwrap.fill(paragraph, width) for paragraph in rest]
     return "\n\n".join([summary, *wrapped])

@@ -47,6 +47,8 @@ class Suite:
     structural: tuple[str, ...]  # names of the structural tests
     behavioural: tuple[str, ...]  # names of the behavioural tests
     note: str = ""  # why the structural tests are left out, when they are
+    # How to run the suite on its own, apart from the fork's conftest.py fixtures.
+    command: str = ""
 
 
 @cache
@@ -99,7 +101,7 @@ def generate_suite(
             out=out_path,
             harness=HARNESS_NAME,
             regenerate=regenerate,
-            docstring=module_docstring(js, left_out=left_out),
+            docstring=module_docstring(js, left_out=left_out, command=run_alone_command(out)),
             structural=build_structural_tests(structural),
             behavioural=build_behavioural_tests(
                 behavioural, "The race scenarios, run on the file's own functions."
@@ -115,10 +117,16 @@ def generate_suite(
         structural=tuple(test.name for test in structural),
         behavioural=tuple(test.name for test in behavioural),
         note=f"structural tests left out: {left_out}" if left_out else "",
+        command=run_alone_command(out),
     )
 
 
-def module_docstring(js: str, *, left_out: str) -> str:
+def run_alone_command(out: str) -> str:
+    """The suite uses no conftest.py fixture: this runs it apart from the fork's (a server, say)."""
+    return f"python -m pytest --noconftest {out}"
+
+
+def module_docstring(js: str, *, left_out: str, command: str) -> str:
     paragraphs = [
         "Regression tests for #1937: the endless-scroll prefetch racing the Start jump.",
         (
@@ -149,6 +157,11 @@ def module_docstring(js: str, *, left_out: str) -> str:
             "every order in which their requests and timers can settle, with the harness "
             f"in {HARNESS_NAME} beside this module. They are skipped when node is missing."
         ),
+        (
+            "The module uses no fixture of the fork's conftest.py. Where those fixtures "
+            "need more than pytest (the app's server, say), run it on its own:"
+        ),
+        f"    {command}",
     ]
     return wrap_paragraphs(paragraphs)
 

@@ -61,10 +61,11 @@ class GenReport:
         return EXIT_PROBLEM if self.outcome is GenOutcome.REFUSED else EXIT_OK
 
     def lines(self) -> list[str]:
-        """What the command prints: each file written, then the summary."""
+        """What the command prints: each file written, the summary, how to run the suite alone."""
+        alone = [f"run it alone with: {self.suite.command}"] if self.suite is not None else []
         if self.outcome is GenOutcome.WROTE:
-            return [*(f"wrote  {path}" for path in self.written), self.message]
-        return [f"{self.outcome.value}  {self.message}"]
+            return [*(f"wrote  {path}" for path in self.written), self.message, *alone]
+        return [f"{self.outcome.value}  {self.message}", *alone]
 
 
 def file_state(text: str | None) -> FileState:
