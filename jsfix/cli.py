@@ -8,7 +8,6 @@ a diff on a terminal: plain lines need none of its start-up time.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -201,6 +200,8 @@ def finish(report: Report, settings: Settings, json_target: str | None, summary_
 
 
 def write_json(data: dict, target: str) -> None:
+    import json  # only for --json
+
     write_text_to(json.dumps(data, indent=2) + "\n", target, "the JSON report")
 
 
