@@ -117,3 +117,37 @@ def test_a_wait_helper_without_the_session_recheck_is_not_taken_as_an_equivalent
     # jsfix's own output is already fixed, not an equivalent fix, so a write passes its second-pass check.
     fixed = plan.apply(racy)
     assert plan_fix(fixed).status is Status.ALREADY_FIXED
+
+
+WAIT_HELPER = (FIXTURES / "wait-helper-unguarded" / "expected.js").read_text(encoding="utf-8")
+
+
+def test_a_fork_that_waits_on_its_own_helper_gets_the_lock_but_no_second_wait():
+    start = WAIT_HELPER.index("async function _ensureAllMessagesLoaded")
+    head, function = WAIT_HELPER[:start], WAIT_HELPER[start:]
+    end = function.index("\n}\n") + 3
+    body, rest = function[:end], function[end:]
+    # The same function without its lock: the try's body dedented, its finally gone.
+    body = without(body, "  _loadingOlder = true;\n  try {\n")
+    body = without(body, "  } finally {\n    _loadingOlder = false;\n  }\n")
+    lines = body.split("\n")
+    first = next(i for i, line in enumerate(lines) if "const sid" in line)
+    lines[first:-2] = [line[2:] if line.startswith("    ") else line for line in lines[first:-2]]
+    broken = head + "\n".join(lines) + rest
+    plan = plan_fix(broken)
+    assert plan.parts == ("wait then lock",)
+    assert plan.reason == (
+        "completes an alternative fix (_ensureAllMessagesLoaded waits on _waitForOlderMessagesIdle()): adds wait then lock"
+    )
+    fixed = plan.apply(broken)
+    assert "while (_loadingOlder)" not in fixed[fixed.index("async function _ensureAllMessagesLoaded") :]
+    # The fork's own re-check of the gate stays before the lock it now takes.
+    gate_then_lock = "  await _waitForOlderMessagesIdle();\n  if (!_messagesTruncated || !S.session) return;\n"
+    assert gate_then_lock + "  // Hold the older-page lock" in fixed
+    assert plan_fix(fixed).status is Status.ALREADY_FIXED
+
+
+def test_a_wait_helper_that_never_reads_the_lock_is_no_wait():
+    named = WAIT_HELPER.replace("_waitForOlderMessagesIdle", "_settleDrafts")
+    text = named.replace("  while (_loadingOlder) await new Promise(r => setTimeout(r, 16));\n", "  await null;\n")
+    assert "wait then lock" in plan_fix(text).parts
