@@ -45,6 +45,7 @@ SCENARIOS = [
     "two-prefetches-in-a-row",
     "empty-older-page",
     "start-jump-during-second-page",
+    "stale-second-page-after-switch",
 ]
 
 STATE = """\
@@ -249,6 +250,7 @@ def test_unfixed_code_duplicates_rows_and_overwrites_the_new_session():
         "full-load-resets-oldest-idx": "_oldestIdx is 60 after the full load, not 0",
         "stale-prefetch-after-switch": "15 duplicate rows",
         "start-jump-during-second-page": "30 duplicate rows",
+        "stale-second-page-after-switch": "15 duplicate rows",
     }
 
 
@@ -339,7 +341,10 @@ def test_wait_helper_without_a_page_guard_lets_an_old_prefetch_release_the_lock(
     # holds it: a new prefetch starts and its page lands on the full history.
     bare = without(WAIT_HELPER, "    if (_oldestIdx !== requestedBefore) return;\n")
     report = verify_source(bare)
-    assert violated(report) == {"stale-prefetch-after-switch": "15 duplicate rows"}
+    assert violated(report) == {
+        "stale-prefetch-after-switch": "15 duplicate rows",
+        "stale-second-page-after-switch": "15 duplicate rows",
+    }
     assert by_name(report)["stale-prefetch-after-switch"].schedule == (
         "first prefetch request sent",
         "switch to session B starts",
@@ -407,7 +412,10 @@ def test_the_wait_loop_alone_is_enough_for_the_basic_race():
     # full load holds, a new prefetch starts, and only the generation guard
     # drops its page.
     report = verify_source(without(FIXED, GENERATION_GUARD))
-    assert violated(report) == {"stale-prefetch-after-switch": "15 duplicate rows"}
+    assert violated(report) == {
+        "stale-prefetch-after-switch": "15 duplicate rows",
+        "stale-second-page-after-switch": "15 duplicate rows",
+    }
 
 
 @needs_node
@@ -948,7 +956,7 @@ PAGE_INDEX = "    _oldestIdx = data.session._messages_offset || 0;\n"
 
 @needs_node
 def test_fixed_code_pages_back_twice_and_stops_at_an_empty_page():
-    schedules = {name: schedules_of(FIXED, name) for name in SCENARIOS[-4:]}
+    schedules = {name: schedules_of(FIXED, name) for name in SCENARIOS[SCENARIOS.index("two-prefetches-at-once") :]}
     assert schedules["two-prefetches-at-once"] == [
         ["first prefetch request sent", "second prefetch called, returns without a request", "first prefetch response"],
     ]
@@ -959,6 +967,7 @@ def test_fixed_code_pages_back_twice_and_stops_at_an_empty_page():
         ["first prefetch request sent", "first prefetch response", "second prefetch called, returns without a request"],
     ]
     assert len(schedules["start-jump-during-second-page"]) == 2
+    assert len(schedules["stale-second-page-after-switch"]) == 30
 
 
 @needs_node
@@ -1003,6 +1012,7 @@ def test_without_the_page_index_moving_on_the_next_scroll_asks_for_the_same_page
         "two-prefetches-at-once": "_oldestIdx is 60 while the oldest row shown is A30",
         "two-prefetches-in-a-row": "_oldestIdx is 60 while the oldest row shown is A30",
         "start-jump-during-second-page": "30 duplicate rows",
+        "stale-second-page-after-switch": "30 duplicate rows",
     }
     # Checked as soon as the first page has settled, before the second scroll.
     assert by_name(report)["two-prefetches-in-a-row"].schedule == (
@@ -1090,13 +1100,14 @@ def test_a_file_that_pages_by_timestamp_is_served_and_skips_the_page_index_check
         "two-prefetches-in-a-row": reason,
     }
     assert "    skipped: _oldestIdx: the file keeps no _oldestIdx" in report.describe()
-    assert report.to_dict()["scenarios"][-3]["skipped"] == list(reason)
+    assert report.to_dict()["scenarios"][SCENARIOS.index("two-prefetches-in-a-row")]["skipped"] == list(reason)
     assert schedules_of(TIMESTAMPS, "two-prefetches-in-a-row") == [
         ["first prefetch request sent", "first prefetch response", "second prefetch request sent", "second prefetch response"],
     ]
     # Without its generation guard it still races, cursor or not.
     assert violated(verify_source(without(TIMESTAMPS, "    if (_messagesGeneration !== startGeneration) return;\n"))) == {
         "stale-prefetch-after-switch": "15 duplicate rows",
+        "stale-second-page-after-switch": "15 duplicate rows",
     }
 
 

@@ -75,6 +75,10 @@ _DESCRIPTIONS = {
         "test_old_sessions_prefetch_cannot_spoil_the_new_sessions_start_jump",
         "A prefetch for the old session that lands after a switch must not disturb the new session's loads.",
     ),
+    "stale-second-page-after-switch": (
+        "test_old_sessions_second_page_cannot_spoil_the_new_sessions_start_jump",
+        "The old session's second page, landing after a switch, must not disturb the new session's loads.",
+    ),
     "two-prefetches-at-once": (
         "test_a_second_scroll_during_a_prefetch_adds_the_page_once",
         (

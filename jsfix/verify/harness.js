@@ -236,6 +236,20 @@ const SCENARIOS = [
     anytime: [{ call: 'ensureAll', afterLater: true }],
     expect: { full: true },
   },
+  {
+    // The stale-prefetch race one scroll later: the old session's second page
+    // lands after a switch, while the new session loads its history.
+    name: 'stale-second-page-after-switch',
+    title: 'the old session\'s second page lands after a switch, during Start-jump and a prefetch on the new session',
+    start: ['loadOlder'],
+    later: ['loadOlder'],
+    anytime: [
+      { call: 'switch', afterLater: true },
+      { call: 'ensureAll', afterSwitch: true },
+      { call: 'loadOlder', afterSwitch: true },
+    ],
+    expect: { session: 'B' },
+  },
 ];
 
 // ---------------------------------------------------------------- the page
@@ -833,23 +847,31 @@ function skippedChecks(job, scenario) {
 
 // ------------------------------------------------------------- the steps
 
+function entryCall(entry) {
+  return typeof entry === 'string' ? entry : entry.call;
+}
+
 // Keys of what may happen next, in exploration order.
 function choices(world) {
   const keys = [];
   for (const r of world.requests) if (r.status === 'pending') keys.push(`respond:${r.id}`);
   if (world.switchState === 'started') keys.push('switch-done');
   const laterStarted = world.laterDone.some(Boolean);
-  // An `afterLater` call does not hold the "later" calls back: it waits for them.
+  const anytime = world.scenario.anytime || [];
+  // An `afterLater` call does not hold the "later" calls back: it waits for
+  // them, and so does an `afterSwitch` call whose switch waits for them.
   const waitsForLater = entry => entry.afterLater && !laterStarted;
+  const switchWaits = anytime.some((entry, i) => entryCall(entry) === 'switch' && !world.anytimeDone[i] && waitsForLater(entry));
+  const held = entry => waitsForLater(entry) || (entry.afterSwitch && world.switchState === 'none' && switchWaits);
   world.anytimeDone.forEach((done, i) => {
-    const entry = world.scenario.anytime[i];
-    if (done || waitsForLater(entry)) return;
+    const entry = anytime[i];
+    if (done || held(entry)) return;
     if (!(entry.afterSwitch && world.switchState !== 'done')) keys.push(`anytime:${i}`);
   });
   const quiet =
     world.requests.every(r => r.status !== 'pending') &&
     world.calls.every(c => c.status !== 'pending') &&
-    world.anytimeDone.every((done, i) => done || waitsForLater(world.scenario.anytime[i])) &&
+    world.anytimeDone.every((done, i) => done || held(anytime[i])) &&
     world.switchState !== 'started';
   if (quiet) {
     const next = world.laterDone.indexOf(false);
