@@ -282,9 +282,10 @@ def _starts_statement(text: str, prev: tuple, keyword: str) -> bool | None:
         if value == ")":
             control = _control_keyword(text, *extra)
             if control == "while":
-                # `while (x) var y` or the end of `do ... while (x)`; no other
-                # declaration can be the body of a loop (`let` may be an identifier).
-                return _AMBIGUOUS if keyword in ("var", "let") else True
+                # `while (x) var y` or the end of `do ... while (x)`; esprima
+                # also takes `while (x) class {} * b` as the loop's expression
+                # (`let` may be an identifier).
+                return _AMBIGUOUS if keyword in ("var", "let", "class") else True
             return control is None
         return True
     if kind == "open":
