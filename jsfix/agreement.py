@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from jsfix.fix import Plan, Status, plan_fix
 from jsfix.locate import Refused
+from jsfix.process import check_fixed_text
 
 HOLDS = "holds"
 VIOLATED = "violated"
-INCOMPLETE = "incomplete"
-UNVERIFIABLE = "unverifiable"
+UNVERIFIABLE = "unverifiable"  # what the functions depend on cannot be loaded: no verdict to compare
+FAILED = "failed"  # the race model could not run at all: a problem, never agreement
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,21 @@ Verdict = tuple[str, str]  # (verdict, detail)
 
 def race_verdict(text: str) -> Verdict:
     """The race model's verdict on a whole file's text, and what broke when it did not hold."""
-    from jsfix.verify import VerifyError, verify_source  # node is only needed here
+    from jsfix.verify import (  # node is only needed here
+        Unverifiable,
+        VerifyError,
+        verify_source,
+    )
 
     try:
         report = verify_source(text)
-    except VerifyError as error:
+    except Unverifiable as error:
         return UNVERIFIABLE, str(error)
-    verdict = getattr(report, "verdict", HOLDS if report.holds else VIOLATED)
-    detail = "; ".join(f"{each.name}: {each.violation}" for each in report.violated)
-    return verdict, detail
+    except VerifyError as error:
+        return FAILED, str(error)
+    broken = [f"{each.name}: {each.violation}" for each in report.violated]
+    broken += [f"{each.name}: incomplete, {each.stopped}" for each in report.incomplete]
+    return report.verdict.value, "; ".join(broken)
 
 
 def judge(text: str, *, run: Callable[[str], Verdict] | None = race_verdict) -> Judgement:
@@ -61,8 +68,6 @@ def judge(text: str, *, run: Callable[[str], Verdict] | None = race_verdict) -> 
 
     With `run=None` only the rules judge: a refusal is still a problem.
     """
-    from jsfix.process import check_fixed_text
-
     try:
         plan = plan_fix(text)
     except Refused as error:
@@ -71,19 +76,23 @@ def judge(text: str, *, run: Callable[[str], Verdict] | None = race_verdict) -> 
         return Judgement(plan.status.value, plan.reason)
     verdict, detail = run(text)
     if plan.status is not Status.NEEDS_FIX:
-        problem = None if verdict in (HOLDS, UNVERIFIABLE) else f"{plan.status.value}, but the race model finds: {detail or verdict}"
+        problem = None if verdict in (HOLDS, UNVERIFIABLE) else f"{plan.status.value}, but the race model finds: {verdict}: {detail}"
         return Judgement(plan.status.value, plan.reason, verdict, detail=detail, problem=problem)
-    return _judge_needed_fix(text, plan, verdict, detail, run, check_fixed_text)
+    return _judge_needed_fix(text, plan, verdict, detail, run)
 
 
-def _judge_needed_fix(text: str, plan: Plan, verdict: str, detail: str, run, check_fixed_text) -> Judgement:
+def _judge_needed_fix(text: str, plan: Plan, verdict: str, detail: str, run: Callable[[str], Verdict]) -> Judgement:
     fixed = plan.apply(text)
     problem = check_fixed_text(fixed)
     after, after_detail = run(fixed)
-    if problem is None and verdict == HOLDS:
-        problem = "jsfix would change a file on which the race model already holds"
+    if problem is None and verdict in (HOLDS, FAILED):
+        problem = (
+            "jsfix would change a file on which the race model already holds"
+            if verdict == HOLDS
+            else f"the race model could not run the file: {detail}"
+        )
     if problem is None and after not in (HOLDS, UNVERIFIABLE):
-        problem = f"jsfix's output does not hold: {after_detail or after}"
+        problem = f"jsfix's output does not hold: {after}: {after_detail}"
     return Judgement(
         Status.NEEDS_FIX.value,
         plan.reason,

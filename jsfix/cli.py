@@ -288,7 +288,7 @@ def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: F
             report = verify_path(candidate.path, root=candidate.repo_root)
         except (VerifyError, OSError, UnicodeDecodeError) as error:
             verdict, code = _verify_failure(error, NotApplicable, Unverifiable)
-            files.append({"path": label, "verdict": verdict, "holds": False, "reason": str(error)})
+            files.append({"path": label, "verdict": verdict, "holds": None if code == EXIT_OK else False, "reason": str(error)})
             if as_json != "-":
                 print(f"{label}: {verdict.upper() if code else verdict}: {error}")
             codes.append(code)

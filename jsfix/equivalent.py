@@ -10,6 +10,9 @@ practice means three things, whatever the names:
 - `_ensureAllMessagesLoaded` holds the lock in try/finally;
 - and it checks the session again after its await.
 
+The prefetch must also check the session again after its awaits; where an
+otherwise equivalent fork does not, the plan adds that check alone.
+
 A fork that waits on a helper of its own and holds the lock, but has no
 such stale-page check, still races (a session switch frees the lock under
 it): that is an alternative fix the rules complete with the generation
@@ -20,13 +23,21 @@ from __future__ import annotations
 
 from esprima.nodes import Node
 
-from jsfix.facts import FixContext, polls_lock, wait_block, wait_helper
+from jsfix.facts import (
+    FixContext,
+    awaits_before_writes,
+    compares_session_id,
+    polls_lock,
+    session_check_after,
+    wait_block,
+    wait_helper,
+)
 from jsfix.jsast import awaits_in, compact, source_of, walk
 from jsfix.locate import Located
 
 
 def describe_equivalent_fix(located: Located, ctx: FixContext) -> str | None:
-    if not (_holds_lock_in_try_finally(located, located.ensure_all.body.body) and _rechecks_session(located)):
+    if not (_holds_lock_in_try_finally(located, located.ensure_all.body.body) and _rechecks_session(located, ctx)):
         return None
     check = _stale_page_check(located)
     if check is None:
@@ -60,17 +71,21 @@ def _holds_lock_in_try_finally(located: Located, statements: list[Node]) -> bool
     return claims and releases
 
 
-def _rechecks_session(located: Located) -> bool:
-    """An `if` after the function's first await compares the session id again."""
+def _rechecks_session(located: Located, ctx: FixContext) -> bool:
+    """An `if` after Start-jump's first await compares the session id again."""
     awaits = awaits_in(located.ensure_all)
     if not awaits:
         return False
     return any(
-        node.type == "IfStatement"
-        and node.range[0] > awaits[0].range[0]
-        and "S.session.session_id!==" in compact(source_of(located.text, node.test))
+        node.type == "IfStatement" and node.range[0] > awaits[0].range[0] and compares_session_id(ctx, node.test)
         for node in walk(located.ensure_all.body, into_functions=False)
     )
+
+
+def prefetch_rechecks_session(ctx: FixContext) -> bool:
+    """After every await that a write to S.messages follows, the prefetch compares the session id again."""
+    function = ctx.load_older
+    return all(session_check_after(ctx, function, holder) is not None for holder in awaits_before_writes(ctx, function))
 
 
 def _is_lock_assignment(text: str, node: Node, value: str) -> bool:

@@ -9,6 +9,7 @@ statements the rules decided on.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 import esprima
@@ -86,7 +87,7 @@ class FixContext:
 
     def _function_node(self, name: str) -> Node | None:
         declared = self.located.declared(name)
-        if declared is None or declared.kind != "function":
+        if declared is None or declared.kind not in ("function", "async function"):
             return None
         if declared.node is not None:
             return declared.node
@@ -140,12 +141,25 @@ def wait_block(ctx: FixContext) -> Node | None:
     """The body-level statement where Start-jump waits for a prefetch in flight.
 
     Either jsfix's own shape, a block holding a `while (_loadingOlder)` loop,
-    or a fork's own wait on a helper (see `wait_helper`).
+    or a fork's own wait on a helper (see `wait_helper`). Only a statement
+    before the full-history request can be one: an await after it waits for
+    something else.
     """
     for statement in body_statements(ctx.ensure_all):
         if polls_lock(ctx, statement) or wait_helper(ctx, statement) is not None:
             return statement
+        if any(_awaits_api(each) for each in walk(statement, into_functions=False)):
+            return None
     return None
+
+
+def _awaits_api(node: Node) -> bool:
+    return (
+        node.type == "AwaitExpression"
+        and node.argument.type == "CallExpression"
+        and node.argument.callee.type == "Identifier"
+        and node.argument.callee.name == "api"
+    )
 
 
 def polls_lock(ctx: FixContext, statement: Node) -> bool:
@@ -175,7 +189,12 @@ def wait_helper(ctx: FixContext, statement: Node) -> str | None:
     declared = ctx.located.declared(name)
     if declared is not None and declared.kind in ("function", "async function"):
         return name if LOCK in ctx.text[declared.start : declared.end] else None
-    return name if any(word in name.lower() for word in ("wait", "idle")) else None
+    return name if _WAIT_NAME.search(name) else None
+
+
+# `_waitForOlderMessagesIdle`, `waitUntilIdle`, `_pagingIdle`: a word of the
+# name says it waits (not merely contains the letters, as "await" does).
+_WAIT_NAME = re.compile(r"(?:^|_)(?:wait|idle)(?=[A-Z_]|$)|(?<=[a-z])(?:Wait|Idle)(?=[A-Z_]|$)")
 
 
 def place_of(function: Node, statement: Node) -> tuple[list[Node], int]:
@@ -281,12 +300,31 @@ def session_check_after(ctx: FixContext, function: Node, holder: Node) -> Node |
     """The statement that compares S.session's id again after `holder`, before the next await or write."""
     statements, index = place_of(function, holder)
     for each in statements[index + 1 :]:
-        code = ctx.compact(each)
-        if "S.session.session_id!==" in code or "S.session?.session_id!==" in code:
+        if each.type == "IfStatement" and compares_session_id(ctx, each.test):
             return each
-        if contains_await(each) or "S.messages=" in code:
+        if contains_await(each) or writes_messages(ctx, function, each):
             return None
     return None
+
+
+SESSION_ID = frozenset(("S.session.session_id", "S.session?.session_id", "S.session&&S.session.session_id"))
+
+
+def compares_session_id(ctx: FixContext, test: Node) -> bool:
+    """`S.session.session_id !== sid`, either way round, `!=` too, anywhere in a condition."""
+    return any(
+        node.type == "BinaryExpression"
+        and node.operator in ("!==", "!=")
+        and SESSION_ID & {ctx.compact(node.left), ctx.compact(node.right)}
+        for node in walk(test, into_functions=False)
+    )
+
+
+def writes_messages(ctx: FixContext, function: Node, statement: Node) -> bool:
+    """`statement` holds one of the function's writes to S.messages (not a comparison with it)."""
+    return any(
+        statement.range[0] <= write.range[0] < statement.range[1] for write in messages_writes(ctx, function)
+    )
 
 
 def local_declarations(function: Node, name: str) -> list[Node]:

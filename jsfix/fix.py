@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from jsfix.edits import Edit, apply_edits
-from jsfix.equivalent import describe_alternative, describe_equivalent_fix
+from jsfix.equivalent import (
+    describe_alternative,
+    describe_equivalent_fix,
+    prefetch_rechecks_session,
+)
 from jsfix.facts import FixContext
 from jsfix.locate import DefinedElsewhere, Located, Refused, locate_targets
-from jsfix.rules import RULES
+from jsfix.rules import RULES, plan_prefetch_session_guard
 from jsfix.style import detect_style
 
 
@@ -53,6 +57,11 @@ def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
         return Plan(Status.NOT_APPLICABLE, reason="neither _loadOlderMessages nor _ensureAllMessagesLoaded is defined")
     context = FixContext(located, detect_style(located))
     equivalent = describe_equivalent_fix(located, context)
+    if equivalent is not None and not prefetch_rechecks_session(context):
+        completion = _complete_equivalent(context, equivalent, located)
+        if completion is not None:
+            return completion
+        equivalent = None  # no session id to compare: the rules decide
     try:
         edits, parts = _plan_rules(context)
     except Refused:
@@ -71,6 +80,15 @@ def plan_fix(text: str, *, full_parse: bool = False) -> Plan:
     if alternative is not None:
         reason = f"completes an alternative fix ({alternative}): {reason}"
     return Plan(Status.NEEDS_FIX, tuple(edits), tuple(parts), reason, alternative, located=located)
+
+
+def _complete_equivalent(context: FixContext, equivalent: str, located: Located) -> Plan | None:
+    """A fork closed the race its own way but for the prefetch's session check: add that alone."""
+    edits = plan_prefetch_session_guard(context)
+    if not edits:
+        return None
+    reason = f"completes an alternative fix ({equivalent}): adds prefetch session guard"
+    return Plan(Status.NEEDS_FIX, tuple(edits), ("prefetch session guard",), reason, equivalent, located=located)
 
 
 def _plan_rules(context: FixContext) -> tuple[list[Edit], list[str]]:

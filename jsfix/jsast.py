@@ -38,7 +38,8 @@ def walk(node: Node, *, into_functions: bool = True) -> Iterator[Node]:
 
     The rules ask the same subtrees again and again, so the answer is kept
     on the node it was asked for (not on every node below: that would cost a
-    list per node of a whole program).
+    list per node of a whole program). jsfix never changes a tree's shape
+    once parsed, only its ranges; code that did would have to walk a fresh one.
     """
     key = "_walk_all" if into_functions else "_walk_own"
     cached = node.__dict__.get(key)

@@ -158,18 +158,15 @@ def verify_fixed_text(result: FileResult, fixed_text: str, path: Path | None = N
 
     With the file's `path`, an ES module's relative imports are followed inside its checkout.
     """
-    from jsfix.discover import find_repo_root
     from jsfix.verify import (  # node is only needed here
         NodeNotFound,
         VerifyError,
         verify_source,
     )
+    from jsfix.verify.runner import checkout_of
 
-    root = None
-    if path is not None:
-        root = find_repo_root(path.absolute().parent) or path.absolute().parent
     try:
-        report = verify_source(fixed_text, path=path, root=root)
+        report = verify_source(fixed_text, path=path, root=checkout_of(path) if path is not None else None)
     except NodeNotFound as error:
         return nothing_written(result, Outcome.FAILED, f"cannot verify: {error}")
     except VerifyError as error:
@@ -196,7 +193,8 @@ def check_fixed_text(fixed_text: str) -> str | None:
         again: Plan = plan_fix(fixed_text, full_parse=True)
     except Refused as error:
         return f"jsfix bug: the fixed text does not pass a full parse ({error})"
-    if again.status is not Status.ALREADY_FIXED:
+    # An alternative fix that jsfix completed reads as equivalent; either way nothing is left to add.
+    if again.status not in (Status.ALREADY_FIXED, Status.EQUIVALENT_FIX):
         return f"jsfix bug: a second pass would still change the file ({again.reason})"
     return None
 

@@ -45,6 +45,7 @@ from jsfix.facts import (
     visible_at,
     wait_block,
     wait_helper,
+    writes_messages,
 )
 from jsfix.jsast import (
     awaits_in,
@@ -227,7 +228,7 @@ def _has_generation_guard(ctx: FixContext, function: Node, holder: Node) -> bool
     for each in statements[index + 1 :]:
         if ctx.compact(each) in GENERATION_GUARD_SHAPES:
             return True
-        if contains_await(each) or "S.messages=" in ctx.compact(each):
+        if contains_await(each) or writes_messages(ctx, function, each):
             return False
     return False
 

@@ -2,9 +2,9 @@
 
     python scripts/check_history.py PATH/TO/hermes-webui [--no-verify] [-j N] [--json FILE]
 
-The versions are the distinct blobs at static/sessions.js reachable from any
-ref (`git rev-list --all --objects`), side branches and tags included, not
-only the first-parent line. Each stands in for the forks cut from it. Every
+The versions are the distinct blobs at static/sessions.js in any commit
+reachable from any ref (every change of the path, `git log --all -m --raw`),
+side branches and tags included, not only the first-parent line. Each stands in for the forks cut from it. Every
 version is planned (`check`); unless --no-verify, the race model also runs on
 it and, where jsfix would change it, on jsfix's output, and the two verdicts
 must agree (see jsfix/agreement.py). Prints the count per outcome and every
@@ -28,15 +28,21 @@ SESSIONS = "static/sessions.js"
 
 
 def history_blobs(checkout: str, path: str = SESSIONS) -> list[str]:
-    """Object names of the distinct blobs stored at `path` in any commit reachable from any ref."""
-    listing = subprocess.run(
-        ["git", "-C", checkout, "rev-list", "--all", "--objects"], capture_output=True, text=True, check=True
+    """Object names of the distinct blobs stored at `path` in any commit reachable from any ref.
+
+    Read from every change of `path` in the whole history (merges against
+    each parent), so a blob also stored under another path is not missed,
+    as it would be by `rev-list --objects`, which names each object once.
+    """
+    changes = subprocess.run(
+        ["git", "-C", checkout, "log", "--all", "-m", "--raw", "--no-abbrev", "--no-renames", "--format=", "--", path],
+        capture_output=True, text=True, check=True,
     ).stdout
-    found = {}
-    for line in listing.splitlines():
-        name, _, where = line.partition(" ")
-        if where == path:
-            found.setdefault(name, None)
+    found: dict[str, None] = {}
+    for line in changes.splitlines():
+        fields = line.split()
+        if len(fields) >= 5 and fields[4] != "D" and set(fields[3]) != {"0"}:
+            found.setdefault(fields[3], None)
     return list(found)
 
 
@@ -48,7 +54,11 @@ def blob_text(checkout: str, blob: str) -> str:
 def judge_blob(checkout: str, verify: bool, blob: str) -> dict:
     from jsfix.agreement import judge
 
-    text = blob_text(checkout, blob)
+    try:
+        text = blob_text(checkout, blob)
+    except UnicodeDecodeError as error:
+        return {"blob": blob, "bytes": None, "check": "refused", "reason": str(error), "verify": None,
+                "verify_after": None, "detail": "", "problem": f"not UTF-8: {error}"}
     judgement = judge(text, **({} if verify else {"run": None}))
     return {"blob": blob, "bytes": len(text.encode("utf-8")), **asdict(judgement)}
 

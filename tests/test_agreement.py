@@ -13,7 +13,7 @@ import shutil
 import pytest
 from conftest import Case, all_cases
 
-from jsfix.agreement import HOLDS, VIOLATED, judge
+from jsfix.agreement import FAILED, HOLDS, VIOLATED, judge
 from jsfix.source import decode_source
 
 CASES = all_cases()
@@ -33,8 +33,19 @@ def test_check_and_verify_agree(case: Case):
 def test_a_disagreement_is_reported_with_what_the_race_model_found():
     text = decode_source((CASES[0].directory.parent / "fully-fixed" / "input.js").read_bytes()).text
     judgement = judge(text, run=lambda _: (VIOLATED, "prefetch-then-start-jump: 30 duplicate rows"))
-    assert judgement.problem == "already fixed, but the race model finds: prefetch-then-start-jump: 30 duplicate rows"
+    assert judgement.problem == (
+        "already fixed, but the race model finds: violated: prefetch-then-start-jump: 30 duplicate rows"
+    )
     assert not judgement.agrees
+
+
+def test_a_race_model_that_cannot_run_is_a_disagreement_not_agreement():
+    text = decode_source((CASES[0].directory.parent / "fully-fixed" / "input.js").read_bytes()).text
+    judgement = judge(text, run=lambda _: (FAILED, "the harness exited 1 without an answer"))
+    assert judgement.problem == "already fixed, but the race model finds: failed: the harness exited 1 without an answer"
+    unfixed = decode_source((CASES[0].directory.parent / "upstream-parent" / "input.js").read_bytes()).text
+    judgement = judge(unfixed, run=lambda _: (FAILED, "the harness exited 1 without an answer"))
+    assert judgement.problem == "the race model could not run the file: the harness exited 1 without an answer"
 
 
 def test_a_needed_fix_on_a_file_that_already_holds_is_a_disagreement():

@@ -151,3 +151,47 @@ def test_a_wait_helper_that_never_reads_the_lock_is_no_wait():
     named = WAIT_HELPER.replace("_waitForOlderMessagesIdle", "_settleDrafts")
     text = named.replace("  while (_loadingOlder) await new Promise(r => setTimeout(r, 16));\n", "  await null;\n")
     assert "wait then lock" in plan_fix(text).parts
+
+
+PREFETCH_CHECKED = (FIXTURES / "prefetch-without-session-check" / "expected.js").read_text(encoding="utf-8")
+INSERTED_CHECK = "    if (!S.session || S.session.session_id !== sid) return;\n    // The transcript"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "    if (sid !== S.session.session_id) return;\n",
+        "    if (!S.session || sid !== S.session.session_id) return;\n",
+        "    if (S.session.session_id != sid) return;\n",
+        "    if ((S.session && S.session.session_id) !== sid) return;\n",
+    ],
+)
+def test_the_prefetchs_session_check_is_recognised_however_it_is_spelled(spelling: str):
+    text = without(PREFETCH_CHECKED, INSERTED_CHECK, spelling + "    // The transcript")
+    assert plan_fix(text).status is Status.ALREADY_FIXED
+
+
+def test_a_comparison_with_s_messages_is_no_write():
+    text = without(PREFETCH_CHECKED, INSERTED_CHECK, "    if (S.messages === null) return;\n" + INSERTED_CHECK)
+    assert plan_fix(text).status is Status.ALREADY_FIXED
+
+
+def test_an_awaited_helper_after_the_full_load_is_no_wait():
+    unfixed = (FIXTURES / "upstream-parent" / "input.js").read_text(encoding="utf-8")
+    text = without(unfixed, "  S.messages = msgs;\n", "  S.messages = msgs;\n  await _waitForPaint();\n")
+    plan = plan_fix(text)
+    assert plan.alternative is None and "wait then lock" in plan.parts
+    fixed = plan.apply(text)
+    assert "while (_loadingOlder)" in fixed and plan_fix(fixed).status is Status.ALREADY_FIXED
+
+
+def test_an_otherwise_equivalent_fork_gets_only_the_prefetchs_session_check():
+    text = (FIXTURES / "object-state-module" / "input.js").read_text(encoding="utf-8")
+    start = text.index("async function _loadOlderMessages")
+    check = "    if (!S.session || S.session.session_id !== sid) return;\n"
+    at = text.index(check, start)
+    broken = text[:at] + text[at + len(check) :]
+    plan = plan_fix(broken)
+    assert (plan.status, plan.parts) == (Status.NEEDS_FIX, ("prefetch session guard",))
+    assert plan.reason.startswith("completes an alternative fix (_loadOlderMessages drops a stale page")
+    assert plan_fix(plan.apply(broken)).status is Status.EQUIVALENT_FIX

@@ -29,11 +29,12 @@ from pathlib import Path
 
 from esprima.nodes import Node
 
+from jsfix.jsast import walk
 from jsfix.locate import TARGETS
 from jsfix.verify.declarations import Declaration, ExtractError, opens_with_use_strict
 from jsfix.verify.imports import Binding, Module, ModuleLoader, find_local
 
-__all__ = ["STATE_NAMES", "ExtractError", "Extraction", "Unmodelled", "extract"]
+__all__ = ["STATE_NAMES", "ExtractError", "Extraction", "NoTargets", "Unmodelled", "extract"]
 
 # State the harness sets up and inspects: it generates accessors only for the
 # names the file declares, and uses globals for the others.
@@ -65,6 +66,10 @@ _STATE_KEYS = frozenset(
     {key for keys in _STATE_PROPERTIES.values() for key in keys}
     | {"generation", "bumpGeneration", "messagesGeneration", "_messagesGeneration", "_bumpMessagesGeneration"}
 )
+
+
+class NoTargets(ExtractError):
+    """The file declares neither function: there is nothing to run."""
 
 
 class Unmodelled(ExtractError):
@@ -102,6 +107,8 @@ def extract(text: str, *, path: Path | None = None, root: Path | None = None) ->
     loader = ModuleLoader(root)
     entry = loader.entry(text, path)
     missing = [name for name in TARGETS if not entry.declarations_of(name)]
+    if len(missing) == len(TARGETS):
+        raise NoTargets(f"no top-level declaration of {' or '.join(missing)}")
     if missing:
         raise ExtractError(f"no top-level declaration of {' or '.join(missing)}")
     reach = _Reach(loader, entry)
@@ -205,23 +212,15 @@ class _Reach:
 
 
 def _reads_state_through(node: Node, name: str) -> bool:
-    """`name.loadingOlder`, `name.generation`...: the declaration reads paging state off `name`."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if (
-            current.type == "MemberExpression"
-            and not current.computed
-            and current.object.type == "Identifier"
-            and current.object.name == name
-            and current.property.name in _STATE_KEYS
-        ):
+    """`name.loadingOlder`, `name.state.generation`...: a member chain rooted at `name` reaches paging state."""
+    for each in walk(node):
+        if each.type != "MemberExpression" or each.computed or each.property.name not in _STATE_KEYS:
+            continue
+        root = each.object
+        while root.type == "MemberExpression":
+            root = root.object
+        if root.type == "Identifier" and root.name == name:
             return True
-        for value in vars(current).values():
-            if isinstance(value, Node):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, Node))
     return False
 
 

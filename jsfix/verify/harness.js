@@ -382,16 +382,21 @@ function moduleMaker(job) {
     throw new Error('ES modules need node run with --experimental-vm-modules');
   }
   const entrySource = `${job.source}\nexport const __jsfixProgram = ${programObject(job)};\n`;
+  const entryId = job.entry || '<entry>';
   const sources = new Map((job.modules || []).map(each => [each.id, each.source]));
-  return async context => {
+  // With `linkOnly`, the modules are compiled and linked but not run: their
+  // syntax and imports show, without the page their top-level code may need.
+  return async (context, { linkOnly = false } = {}) => {
     const made = new Map();
     const make = (id, source) => new vm.SourceTextModule(source, { context, identifier: id });
-    const entry = make(job.entry || '<entry>', entrySource);
+    const entry = make(entryId, entrySource);
     await entry.link(specifier => {
+      if (specifier === entryId) return entry; // a module that imports back from the file under test
       if (!sources.has(specifier)) throw new Error(`the job has no module ${JSON.stringify(specifier)}`);
       if (!made.has(specifier)) made.set(specifier, make(specifier, sources.get(specifier)));
       return made.get(specifier);
     });
+    if (linkOnly) return null;
     await entry.evaluate();
     return entry.namespace.__jsfixProgram;
   };
@@ -788,35 +793,43 @@ function keepsOldestIdx(job) {
 // timestamp may still declare one (jsfix adds it for the full load's reset)
 // that no page request ever uses.
 function pagesByOldestIdx(job) {
-  if (!('pagesByOldestIdx' in job)) {
+  if (job._pagesByOldestIdx === undefined) {
     const access = oldestIdxAccess(job);
     const name = access && access.split('.').pop();
-    job.pagesByOldestIdx = name !== null && namesInFunction(job.source, '_loadOlderMessages').has(name);
+    job._pagesByOldestIdx = name !== null && namesInFunction(job.source, '_loadOlderMessages').has(name);
   }
-  return job.pagesByOldestIdx;
+  return job._pagesByOldestIdx;
 }
 
-// Does the prefetch's entry gate read the truncation flag? Only then can it
+// Do the prefetch's entry gates read the truncation flag? Only then can it
 // stop asking once the server said nothing older is left; the earliest
 // versions gate on the lock alone and ask again on every scroll, by design.
 function gatesOnTruncation(job) {
-  if (!('gatesOnTruncation' in job)) {
+  if (job._gatesOnTruncation === undefined) {
     const access = (job.state && job.state._messagesTruncated) || '_messagesTruncated';
-    job.gatesOnTruncation = namesInFirstCondition(job.source, '_loadOlderMessages').has(access.split('.').pop());
+    job._gatesOnTruncation = namesInLeadingIfs(job.source, '_loadOlderMessages').has(access.split('.').pop());
   }
-  return job.gatesOnTruncation;
+  return job._gatesOnTruncation;
 }
 
-// The names in the condition of the first `if` of a top-level function's body.
-function namesInFirstCondition(source, fn) {
+// The names in the conditions of the `if` statements a top-level function's body opens with.
+function namesInLeadingIfs(source, fn) {
   const tokens = tokenize(source);
+  const names = new Set();
   for (let i = 0; i + 2 < tokens.length; i++) {
     if (!isName(tokens[i], 'function') || !isName(tokens[i + 1], fn) || !isPunct(tokens[i + 2], '(')) continue;
     const open = matching(tokens, i + 2) + 1;
-    if (!isName(tokens[open + 1], 'if') || !isPunct(tokens[open + 2], '(')) return new Set();
-    return new Set(tokens.slice(open + 3, matching(tokens, open + 2)).filter(t => t.type === 'name').map(t => t.value));
+    const close = matching(tokens, open);
+    const depth = tokens[open + 1] ? tokens[open + 1].depth : -1;
+    for (let k = open + 1; k < close; k++) {
+      const t = tokens[k];
+      if (t.depth !== depth || t.starts !== STATEMENT) continue;
+      if (!isName(t, 'if') || !isPunct(tokens[k + 1], '(')) break;
+      for (const c of tokens.slice(k + 2, matching(tokens, k + 1))) if (c.type === 'name') names.add(c.value);
+    }
+    return names;
   }
-  return new Set();
+  return names;
 }
 
 // The names (identifiers and property names) in a top-level function of `source`.
@@ -1991,8 +2004,9 @@ function checkoutRoot(file) {
 
 // What `module` exports as `name`, following re-exports; or why there is none.
 function findExport(loader, module, name, seen = new Set()) {
-  if (seen.has(module.id)) return `'${name}' is re-exported in a cycle through ${module.id}`;
-  seen.add(module.id);
+  const key = `${module.id}\0${name}`;
+  if (seen.has(key)) return `'${name}' is re-exported in a cycle through ${module.id}`;
+  seen = new Set(seen).add(key); // each branch of an `export *` keeps its own path
   if (module.exports.has(name)) return findLocal(loader, module, module.exports.get(name), seen);
   if (module.reExports.has(name)) {
     const { specifier, name: there } = module.reExports.get(name);
@@ -2123,7 +2137,11 @@ class Reach {
 // `name.loadingOlder`, `name.generation`...: the declaration reads paging state off `name`.
 function readsStateThrough(tokens, d, name) {
   for (let q = d.first; q + 2 < d.end; q++) {
-    if (isName(tokens[q], name) && isPunct(tokens[q + 1], '.') && STATE_KEYS.has(tokens[q + 2].value)) return true;
+    if (!isName(tokens[q], name) || isPunct(tokens[q - 1], '.')) continue;
+    // `name.a.b.loadingOlder`: any property along the chain counts.
+    for (let k = q + 1; k + 1 < d.end && (isPunct(tokens[k], '.') || isPunct(tokens[k], '?.')); k += 2) {
+      if (STATE_KEYS.has(tokens[k + 1].value)) return true;
+    }
   }
   return false;
 }
@@ -2409,7 +2427,7 @@ async function run(job) {
   let maker;
   try {
     maker = job.modules && job.modules.length ? moduleMaker(job) : scriptMaker(job);
-    if (job.modules && job.modules.length) await maker(vm.createContext({})); // compile errors show here
+    if (job.modules && job.modules.length) await maker(vm.createContext({}), { linkOnly: true }); // compile errors show here
   } catch (error) {
     return { ok: false, error: `the extracted code does not compile: ${describeError(error)}` };
   }

@@ -145,11 +145,13 @@ def _note_named_export(statement: Node, exports: dict[str, str], re_exports: dic
             exports[specifier.exported.name] = specifier.local.name
 
 
-def find_export(loader: ModuleLoader, module: Module, name: str, seen: frozenset[str] = frozenset()) -> Binding | str:
+def find_export(
+    loader: ModuleLoader, module: Module, name: str, seen: frozenset[tuple[str, str]] = frozenset()
+) -> Binding | str:
     """The declaration `module` exports as `name`, following re-exports; or why there is none."""
-    if module.id in seen:
+    if (module.id, name) in seen:
         return f"'{name}' is re-exported in a cycle through {module.id}"
-    seen = seen | {module.id}
+    seen = seen | {(module.id, name)}
     if name in module.exports:
         return find_local(loader, module, module.exports[name], seen)
     if name in module.re_exports:
@@ -165,7 +167,9 @@ def find_export(loader: ModuleLoader, module: Module, name: str, seen: frozenset
     return f"{module.id} exports no '{name}'"
 
 
-def find_local(loader: ModuleLoader, module: Module, name: str, seen: frozenset[str] = frozenset()) -> Binding | str:
+def find_local(
+    loader: ModuleLoader, module: Module, name: str, seen: frozenset[tuple[str, str]] = frozenset()
+) -> Binding | str:
     """What `name` means at the top level of `module`: its own declaration, or what it imports."""
     declared = module.declarations_of(name)
     if declared:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from jsfix.verify.extract import ExtractError, Unmodelled, extract
+from jsfix.verify.extract import ExtractError, NoTargets, extract
 
 HARNESS = Path(__file__).with_name("harness.js")
 
@@ -145,11 +145,9 @@ def build_job(
     """
     try:
         extraction = extract(text, path=path, root=root)
-    except Unmodelled as error:
-        raise Unverifiable(str(error)) from error
-    except ExtractError as error:
-        if str(error).startswith("no top-level declaration of _loadOlderMessages or _ensureAllMessagesLoaded"):
-            raise NotApplicable(str(error)) from error
+    except NoTargets as error:
+        raise NotApplicable(str(error)) from error
+    except ExtractError as error:  # Unmodelled, or no parse, or one function alone
         raise Unverifiable(str(error)) from error
     return {
         "source": extraction.source,
@@ -272,10 +270,14 @@ def verify_path(path: Path, *, root: Path | None = None, **options) -> VerifyRep
     Relative imports are followed inside `root`, by default the git work tree
     holding the file (or, outside git, the file's own directory).
     """
-    from jsfix.discover import find_repo_root
-
     path = Path(path)
     text = path.read_bytes().decode("utf-8-sig")
-    if root is None:
-        root = find_repo_root(path.absolute().parent) or path.absolute().parent
-    return verify_source(text, path=path, root=root, **options)
+    return verify_source(text, path=path, root=root or checkout_of(path), **options)
+
+
+def checkout_of(path: Path) -> Path:
+    """Where a file's relative imports may lead: its git work tree, or outside git its own directory."""
+    from jsfix.discover import find_repo_root
+
+    folder = Path(path).absolute().parent
+    return find_repo_root(folder) or folder
