@@ -72,6 +72,29 @@ def rebase_ranges(node: Node, offsets: Utf16Offsets, base: int) -> None:
         each.range = [base + offsets.to_index(start), base + offsets.to_index(end)]
 
 
+def shifted_copy(node: Node, delta: int) -> Node:
+    """A fresh copy of a syntax tree with every range moved by `delta`.
+
+    Cached trees are never handed out: jsfix moves ranges in place and keeps
+    answers on nodes, so each caller gets a tree of its own. Copying costs
+    about a third of a parse. Leaf values (names, regex details) are shared;
+    nothing changes them.
+    """
+    copy = object.__new__(type(node))
+    fields = copy.__dict__
+    for key, value in node.__dict__.items():
+        if key.startswith("_"):
+            continue  # remembered answers are rebuilt for the copy
+        if isinstance(value, Node):
+            value = shifted_copy(value, delta)
+        elif isinstance(value, list):
+            value = [shifted_copy(item, delta) if isinstance(item, Node) else item for item in value]
+        fields[key] = value
+    low, high = node.range
+    fields["range"] = [low + delta, high + delta]
+    return copy
+
+
 def start(node: Node) -> int:
     return node.range[0]
 

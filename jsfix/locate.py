@@ -9,13 +9,14 @@ fit (defined twice, nested, an arrow function, not async...).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 import esprima
 from esprima.nodes import Node
 
-from jsfix.jsast import rebase_ranges, walk
+from jsfix.jsast import rebase_ranges, shifted_copy, walk
 from jsfix.offsets import Utf16Offsets
 from jsfix.scan import Head, ScanUncertain, TopLevel, scan_top_level
 
@@ -365,11 +366,20 @@ def _locate_by_scan(text: str, top: TopLevel) -> Located | None:
     )
 
 
+@functools.lru_cache(maxsize=64)
 def _parse_slice(piece: str, as_module: bool) -> Node | None:
+    """The slice's program, ranges as Python indices into `piece`; callers copy what they keep.
+
+    Remembered by text: across a fleet or a history most files share the
+    targets' exact text (2,670 target slices in upstream's 1,463 blobs are
+    62 distinct texts), and a copy costs a third of a parse.
+    """
     try:
-        return (esprima.parseModule if as_module else esprima.parseScript)(piece, {"range": True})
+        program = (esprima.parseModule if as_module else esprima.parseScript)(piece, {"range": True})
     except esprima.Error:
         return None
+    rebase_ranges(program, Utf16Offsets(piece), 0)
+    return program
 
 
 def _confirm_function(text: str, head: Head, top: TopLevel) -> Node | None:
@@ -408,7 +418,4 @@ def _confirm_declaration(text: str, head: Head, top: TopLevel) -> tuple[int, Nod
         node = inner
     else:
         return None
-    offsets = Utf16Offsets(piece)
-    end = head.start + offsets.to_index(statement.range[1])
-    rebase_ranges(node, offsets, head.start)
-    return end, node
+    return head.start + statement.range[1], shifted_copy(node, head.start)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from jsfix import locate
 from jsfix.fix import plan_fix
+from jsfix.jsast import walk
 from jsfix.locate import locate_targets
 from jsfix.scan import scan_top_level
 from jsfix.source import decode_source
@@ -98,6 +99,23 @@ def test_astral_characters_before_the_targets_keep_offsets_exact():
         start, end = located.ensure_all.range
         assert text[start:end].startswith("async function _ensureAllMessagesLoaded()")
         assert text[start:end].endswith("S.messages = data;\n}")
+
+
+def _tree_ranges(located):
+    return [(node.type, node.range) for target in (located.load_older, located.ensure_all) for node in walk(target)]
+
+
+def test_trees_remembered_by_text_are_copies_at_each_file_s_offsets():
+    # The same target text at three offsets, one of them after astral
+    # characters: every tree is the full parse's, and locating the next file
+    # moves nothing in a tree handed out before.
+    text = (FIXTURES / "upstream-parent" / "expected.js").read_text(encoding="utf-8")
+    texts = [text, "// 😀𝒳 moved\n" + text, "".join(f"let pad{n} = {n};\n" for n in range(40)) + text]
+    located = [locate_targets(each) for each in texts]
+    for each, found in zip(texts, located, strict=True):
+        assert _tree_ranges(found) == _tree_ranges(locate_targets(each, full_parse=True))
+    assert located[0].load_older is not located[1].load_older
+    assert len({_tree_ranges(found)[0][1][0] for found in located}) == 3
 
 
 CALLER = """\
