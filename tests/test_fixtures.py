@@ -16,8 +16,9 @@ from conftest import (
     outcome_cases,
 )
 
+from jsfix.edits import apply_edits
 from jsfix.fix import Status, plan_fix
-from jsfix.locate import parse_program
+from jsfix.locate import locate_targets, parse_program
 from jsfix.outcomes import Outcome
 from jsfix.process import process_file
 from jsfix.settings import Mode, Settings
@@ -122,3 +123,23 @@ def test_a_hunk_on_the_first_line_of_a_file_with_a_byte_order_mark_applies(tmp_p
     fixed = target.read_bytes()
     assert fixed.startswith(b"\xef\xbb\xbflet _loadingOlder = false;")
     assert b"let _messagesGeneration = 0;" in fixed
+
+
+@pytest.mark.parametrize("name", ["wait-helper-unguarded", "wait-helper-if-await"])
+def test_a_wait_helper_alternative_keeps_its_one_wait(name: str):
+    # The Start-jump already waits on its own helper: jsfix adds the
+    # generation parts only, never a second wait beside the helper's.
+    case = next(each for each in MUST_FIX if each.name == name)
+
+    def waits(text: str) -> list[str]:
+        located = locate_targets(text)
+        ensure_all = located.text[located.ensure_all.range[0] : located.ensure_all.range[1]]
+        before_request = ensure_all[: ensure_all.index("await api(")]
+        code = [line.strip() for line in before_request.splitlines() if not line.strip().startswith("//")]
+        return [line for line in code if "await " in line or "while (" in line]
+
+    original = decode_source(case.input_bytes).text
+    fixed = apply_edits(original, plan_fix(original).edits)
+    assert waits(fixed) == waits(original)
+    assert len(waits(fixed)) == 1
+    assert plan_fix(fixed).status is Status.ALREADY_FIXED
