@@ -47,6 +47,7 @@ SCENARIOS = [
     "empty-older-page",
     "start-jump-during-second-page",
     "stale-second-page-after-switch",
+    "start-jump-during-second-page-after-new-messages",
 ]
 
 STATE = """\
@@ -252,6 +253,7 @@ def test_unfixed_code_duplicates_rows_and_overwrites_the_new_session():
         "stale-prefetch-after-switch": "15 duplicate rows",
         "start-jump-during-second-page": "30 duplicate rows",
         "stale-second-page-after-switch": "15 duplicate rows",
+        "start-jump-during-second-page-after-new-messages": "30 duplicate rows",
     }
 
 
@@ -1015,6 +1017,7 @@ def test_without_the_page_index_moving_on_the_next_scroll_asks_for_the_same_page
         "two-prefetches-in-a-row": "_oldestIdx is 60 while the oldest row shown is A30",
         "start-jump-during-second-page": "30 duplicate rows",
         "stale-second-page-after-switch": "30 duplicate rows",
+        "start-jump-during-second-page-after-new-messages": "30 duplicate rows",
     }
     # Checked as soon as the first page has settled, before the second scroll.
     assert by_name(report)["two-prefetches-in-a-row"].schedule == (

@@ -104,6 +104,13 @@ _DESCRIPTIONS = {
         "test_start_jump_during_the_second_prefetch_keeps_one_copy_of_each_message",
         "A Start-jump while the second older page is in flight ends with the full history exactly once.",
     ),
+    "start-jump-during-second-page-after-new-messages": (
+        "test_start_jump_during_the_second_prefetch_after_new_messages_keeps_one_copy_of_each_message",
+        (
+            "With new messages on the server since the chat opened, a Start-jump while the second older "
+            "page is in flight still shows every message once and in order."
+        ),
+    ),
 }
 
 

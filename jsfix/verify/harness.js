@@ -250,6 +250,21 @@ const SCENARIOS = [
     ],
     expect: { session: 'B' },
   },
+  {
+    // Two messages reached the server after the chat was opened (another
+    // tab, a finished stream), so a tail request no longer lines up with
+    // what is loaded: a prefetch that notices may ask again by index, and
+    // that second await races the Start-jump too.
+    name: 'start-jump-during-second-page-after-new-messages',
+    title: 'new messages on the server since the chat opened; Start-jump while the second older page is in flight',
+    start: ['loadOlder'],
+    later: ['loadOlder'],
+    anytime: [{ call: 'ensureAll', afterLater: true }],
+    server: { grown: 2 },
+    // Every row the chat opened with, in order and once; the two new ones
+    // come with a full load, or later by the stream, not by paging back.
+    expect: { rows: HISTORY.A },
+  },
 ];
 
 // ---------------------------------------------------------------- the page
@@ -263,14 +278,21 @@ function makeMessage(sid, i) {
   return { role: i % 2 === 0 ? 'user' : 'assistant', content: `${sid}${i}`, timestamp: TIMESTAMP_BASE + 60 * i };
 }
 
-function historyOf(sid) {
+// Messages the server holds for `sid`: the history the chat opened with,
+// plus any that arrived since (`grown`, for session A).
+function historyOf(sid, grown = 0) {
   const out = [];
-  for (let i = 0; i < (HISTORY[sid] || 0); i++) out.push(makeMessage(sid, i));
+  const total = (HISTORY[sid] || 0) + (sid === 'A' ? grown : 0);
+  for (let i = 0; i < total; i++) out.push(makeMessage(sid, i));
   return out;
 }
 
-function sessionOf(sid, messages, offset) {
-  const total = HISTORY[sid];
+function grownBy(scenario) {
+  return (scenario.server && scenario.server.grown) || 0;
+}
+
+function sessionOf(sid, messages, offset, grown = 0) {
+  const total = HISTORY[sid] + (sid === 'A' ? grown : 0);
   const session = {
     session_id: sid,
     title: `Session ${sid}`,
@@ -550,16 +572,17 @@ class World {
   answer(request) {
     const { sid } = request;
     if (!(sid in HISTORY)) return { session: null };
-    const all = historyOf(sid);
-    if (request.kind === 'meta') return { session: sessionOf(sid, undefined, 0) };
+    const grown = grownBy(this.scenario);
+    const all = historyOf(sid, grown);
+    if (request.kind === 'meta') return { session: sessionOf(sid, undefined, 0, grown) };
     // Messages the server still has: in `olderGone`, none before session
     // A's loaded tail.
     const first = this.scenario.server && this.scenario.server.olderGone && sid === 'A' ? HISTORY.A - TAIL : 0;
-    if (request.kind === 'full') return { session: sessionOf(sid, all.slice(first), 0) };
+    if (request.kind === 'full') return { session: sessionOf(sid, all.slice(first), 0, grown) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
     const end = request.before !== null ? Math.max(0, Math.min(all.length, indexBefore(all, request.before))) : all.length;
     const start = Math.max(0, end - limit);
-    const session = sessionOf(sid, all.slice(Math.max(start, first), Math.max(end, first)), start);
+    const session = sessionOf(sid, all.slice(Math.max(start, first), Math.max(end, first)), start, grown);
     session._messages_truncated = start > first;
     return { session };
   }
@@ -697,9 +720,14 @@ function transcriptProblem(world) {
     seen.add(c);
   }
   if (duplicates) return `${duplicates} duplicate row${duplicates === 1 ? '' : 's'}`;
-  const all = historyOf(sid).map(m => m.content);
-  const tail = all.slice(all.length - contents.length);
-  if (contents.length > all.length || contents.some((c, i) => c !== tail[i])) {
+  const all = historyOf(sid, grownBy(world.scenario)).map(m => m.content);
+  // The rows end where the chat opened, or (after a full load) where the server's history ends.
+  const ends = new Set([HISTORY[sid], all.length]);
+  const inOrder = [...ends].some(end => {
+    const run = all.slice(Math.max(0, end - contents.length), end);
+    return run.length === contents.length && contents.every((c, i) => c === run[i]);
+  });
+  if (!inOrder) {
     return `session ${sid}'s rows are out of order or have a gap (${contents.length} of ${all.length} shown)`;
   }
   return null;
@@ -734,7 +762,7 @@ function finalProblem(world) {
   }
   const shown = Array.isArray(S.messages) ? S.messages.length : 0;
   if (expect.full) {
-    const total = HISTORY.A;
+    const total = HISTORY.A + grownBy(world.scenario);
     if (!S.session || S.session.session_id !== 'A' || shown !== total) {
       return `the transcript has ${shown} of ${total} messages after the Start-jump; expected the full history`;
     }
