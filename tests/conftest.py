@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +72,19 @@ def assert_only_insertions(text: str, plan) -> str:
     rebuilt.append(fixed[position + shift :])
     assert "".join(rebuilt) == text
     return fixed
+
+
+# A local hermes-webui checkout (a clone or a bare git directory), for the
+# tests that read upstream's own files; they skip without one.
+UPSTREAM_MIRROR = Path(os.environ.get("JSFIX_HERMES_WEBUI", "/nonexistent"))
+
+
+def upstream_file(revision: str) -> str | None:
+    """static/sessions.js at an upstream revision, from the local checkout when there is one."""
+    if not UPSTREAM_MIRROR.is_dir() or shutil.which("git") is None:
+        return None
+    shown = subprocess.run(
+        ["git", "-C", str(UPSTREAM_MIRROR), "show", f"{revision}:static/sessions.js"],
+        capture_output=True, check=False,
+    )
+    return shown.stdout.decode("utf-8-sig") if shown.returncode == 0 else None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import esprima
 import pytest
+from conftest import upstream_file
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,8 @@ from jsfix.scan import Head, Mention, ScanUncertain, TopLevel, scan_top_level
 
 NAMES = ("_loadOlderMessages", "_ensureAllMessagesLoaded")
 REPO = pathlib.Path(__file__).resolve().parent.parent
-REAL_FILES = [pathlib.Path(p) for p in ("/tmp/parent.js", "/tmp/fixed.js", "/tmp/head.js")]
+# Upstream before, at and after its fix, when a local checkout is at hand.
+REAL_REVISIONS = ("fb822239^", "fb822239", "HEAD")
 
 
 # --- the oracle --------------------------------------------------------------
@@ -382,14 +384,20 @@ def test_names_must_be_identifiers():
 # --- oracle on real and fixture files -----------------------------------------
 
 
+def _real_texts() -> dict[str, str]:
+    texts = {revision: upstream_file(revision) for revision in REAL_REVISIONS}
+    return {revision: text for revision, text in texts.items() if text is not None}
+
+
+REAL_TEXTS = _real_texts()
+
+
 def _corpus():
-    files = sorted(REPO.glob("fixtures/*/input.js")) + [p for p in REAL_FILES if p.exists()]
-    return files or [pytest.param(None, marks=pytest.mark.skip(reason="no fixtures or real files"))]
+    return [path.read_text(encoding="utf-8") for path in sorted(REPO.glob("fixtures/*/input.js"))] + list(REAL_TEXTS.values())
 
 
-@pytest.mark.parametrize("path", _corpus(), ids=str)
-def test_oracle_on_files(path):
-    text = path.read_text(encoding="utf-8")
+@pytest.mark.parametrize("text", _corpus())
+def test_oracle_on_files(text):
     oracle = esprima_oracle(text)
     if oracle is None:
         pytest.skip("esprima cannot parse this file")
@@ -400,11 +408,11 @@ def test_oracle_on_files(path):
     assert_same_as_oracle(result, oracle)
 
 
-@pytest.mark.parametrize("path", [p for p in REAL_FILES if p.exists()] or [None], ids=str)
-def test_real_files_do_not_raise(path):
-    if path is None:
-        pytest.skip("real files not present")
-    result = scan(path.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("revision", REAL_REVISIONS)
+def test_real_files_do_not_raise(revision):
+    if revision not in REAL_TEXTS:
+        pytest.skip("set JSFIX_HERMES_WEBUI to a hermes-webui checkout")
+    result = scan(REAL_TEXTS[revision])
     assert {m.name for m in result.mentions if m.depth == 0 and m.declares == "async function"} == set(NAMES)
 
 

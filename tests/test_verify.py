@@ -10,12 +10,11 @@ one defence taken out at a time, and assert what the harness reports.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import upstream_file
 
 from jsfix.verify import (
     NodeNotFound,
@@ -731,15 +730,13 @@ def test_a_file_esprima_cannot_parse_is_a_verify_error():
 
 # --- the real upstream file, when it is around ------------------------------
 
-PARENT = Path("/tmp/parent.js")
-FIXED_UPSTREAM = Path("/tmp/fixed.js")
-
-
 @needs_node
-@pytest.mark.skipif(not (PARENT.exists() and FIXED_UPSTREAM.exists()), reason="upstream copies not present")
 def test_upstream_before_and_after_fb822239():
-    before = verify_source(PARENT.read_bytes().decode("utf-8-sig"))
-    after = verify_source(FIXED_UPSTREAM.read_bytes().decode("utf-8-sig"))
+    parent, fixed = upstream_file("fb822239^"), upstream_file("fb822239")
+    if parent is None or fixed is None:
+        pytest.skip("set JSFIX_HERMES_WEBUI to a hermes-webui checkout")
+    before = verify_source(parent)
+    after = verify_source(fixed)
     print("\nbefore fb822239:\n" + before.describe() + "\nafter fb822239:\n" + after.describe())
     assert violated(before)["prefetch-then-start-jump"] == "30 duplicate rows"
     assert violated(before)["switch-during-start-jump"] == "session B shows 90 messages of session A"
@@ -754,14 +751,21 @@ def harness_extract(**job) -> dict:
     return answer["extraction"]
 
 
-def extraction_cases(fixtures_dir: Path) -> list[Path]:
+def extraction_cases(fixtures_dir: Path, scratch: Path) -> list[Path]:
+    """Every fixture, and upstream before, at and after its fix when a checkout is at hand."""
     paths = sorted(fixtures_dir.glob("*/input.js")) + sorted(fixtures_dir.glob("*/expected.js"))
-    return paths + [p for p in (PARENT, FIXED_UPSTREAM, Path("/tmp/head.js")) if p.exists()]
+    for number, revision in enumerate(("fb822239^", "fb822239", "HEAD")):
+        text = upstream_file(revision)
+        if text is not None:
+            copy = scratch / f"upstream-{number}.js"
+            copy.write_text(text, encoding="utf-8")
+            paths.append(copy)
+    return paths
 
 
 @needs_node
-def test_harness_extraction_agrees_with_the_parser(fixtures_dir: Path):
-    for path in extraction_cases(fixtures_dir):
+def test_harness_extraction_agrees_with_the_parser(fixtures_dir: Path, tmp_path: Path):
+    for path in extraction_cases(fixtures_dir, tmp_path):
         text = path.read_bytes().decode("utf-8-sig")
         try:
             expected = extract(text)
@@ -926,20 +930,6 @@ def test_two_calls_of_the_same_kind_are_told_apart_by_rank():
 
 
 # A hermes-webui checkout or mirror, as for tests/test_upstream.py.
-MIRROR = Path(os.environ.get("JSFIX_HERMES_WEBUI", "/nonexistent"))
-
-
-def upstream_file(revision: str) -> str | None:
-    """static/sessions.js at an upstream revision, from a local checkout when there is one."""
-    if not MIRROR.is_dir() or shutil.which("git") is None:
-        return None
-    shown = subprocess.run(
-        ["git", "-C", str(MIRROR), "show", f"{revision}:static/sessions.js"],
-        capture_output=True, check=False,
-    )
-    return shown.stdout.decode("utf-8-sig") if shown.returncode == 0 else None
-
-
 @needs_node
 def test_upstream_full_load_that_pages_back_in_a_loop_holds():
     # 23c2e1bd8 ("bound large session loading") pages its full load back
