@@ -10,9 +10,9 @@ statements the rules decided on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cached_property
 
-import esprima
 from esprima.nodes import Node
 
 from jsfix.edits import Layout, Style
@@ -23,13 +23,12 @@ from jsfix.jsast import (
     contains_await,
     is_assignment_to,
     is_early_return_guard,
-    rebase_ranges,
+    shifted_copy,
     source_of,
     statement_lists,
     walk,
 )
-from jsfix.locate import Located, Refused
-from jsfix.offsets import Utf16Offsets
+from jsfix.locate import Located, Refused, parse_slice
 
 GENERATION = "_messagesGeneration"
 BUMP = "_bumpMessagesGeneration"
@@ -58,6 +57,7 @@ class FixContext:
         self.load_older = located.load_older
         self.ensure_all = located.ensure_all
         self._helper_verdicts: dict[str, bool] = {}
+        self._writes: dict[int, list[Node]] = {}  # id of a target -> its S.messages writes
 
     def source(self, node: Node) -> str:
         return source_of(self.text, node)
@@ -92,18 +92,13 @@ class FixContext:
         if declared.node is not None:
             return declared.node
         # The fast path only parsed the targets and anchors: parse this one alone.
-        piece = self.text[declared.start : declared.end]
-        try:
-            program = (esprima.parseModule if self.located.is_module else esprima.parseScript)(piece, {"range": True})
-        except esprima.Error:
-            return None
-        node = program.body[0] if program.body else None
+        program = parse_slice(self.text[declared.start : declared.end], self.located.is_module)
+        node = program.body[0] if program is not None and program.body else None
         if node is not None and node.type.startswith("Export"):
             node = node.declaration
         if node is None or node.type != "FunctionDeclaration":
             return None
-        rebase_ranges(node, Utf16Offsets(piece), declared.start)
-        return node
+        return shifted_copy(node, declared.start)
 
 
 # --- facts about the functions ------------------------------------------------
@@ -235,15 +230,22 @@ def messages_writes(ctx: FixContext, function: Node) -> list[Node]:
     (`_commitTranscriptReplacement(ticket, () => { S.messages = ...; })`) is
     still this function's write: it runs when the helper calls back.
     """
-    bodies = [function.body, *(callback.body for callback in committed_callbacks(ctx, function))]
-    writes = [
-        each
-        for body in bodies
-        for statements in statement_lists(body)
-        for each in statements
-        if is_assignment_to(each, "S.messages", text=ctx.text)
-    ]
-    return sorted(writes, key=lambda each: each.range[0])
+    cached = ctx._writes.get(id(function))
+    if cached is None:
+        writes = [
+            each
+            for body in own_bodies(ctx, function)
+            for statements in statement_lists(body)
+            for each in statements
+            if is_assignment_to(each, "S.messages", text=ctx.text)
+        ]
+        cached = ctx._writes[id(function)] = sorted(writes, key=lambda each: each.range[0])
+    return cached
+
+
+def own_bodies(ctx: FixContext, function: Node) -> list[Node]:
+    """The function's body and those of the callbacks it hands a replacement helper: code that runs as its own."""
+    return [function.body, *(callback.body for callback in committed_callbacks(ctx, function))]
 
 
 def committed_callbacks(ctx: FixContext, function: Node) -> list[Node]:
@@ -296,15 +298,22 @@ def awaits_before_writes(ctx: FixContext, function: Node) -> list[Node]:
     return holders
 
 
-def session_check_after(ctx: FixContext, function: Node, holder: Node) -> Node | None:
-    """The statement that compares S.session's id again after `holder`, before the next await or write."""
+def check_after(ctx: FixContext, function: Node, holder: Node, is_check: Callable[[Node], bool]) -> Node | None:
+    """The first statement after `holder` in its list that `is_check` accepts, before the next await or write."""
     statements, index = place_of(function, holder)
     for each in statements[index + 1 :]:
-        if each.type == "IfStatement" and compares_session_id(ctx, each.test):
+        if is_check(each):
             return each
         if contains_await(each) or writes_messages(ctx, function, each):
             return None
     return None
+
+
+def session_check_after(ctx: FixContext, function: Node, holder: Node) -> Node | None:
+    """The statement that compares S.session's id again after `holder`, before the next await or write."""
+    return check_after(
+        ctx, function, holder, lambda each: each.type == "IfStatement" and compares_session_id(ctx, each.test)
+    )
 
 
 SESSION_ID = frozenset(("S.session.session_id", "S.session?.session_id", "S.session&&S.session.session_id"))

@@ -367,7 +367,7 @@ def _locate_by_scan(text: str, top: TopLevel) -> Located | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _parse_slice(piece: str, as_module: bool) -> Node | None:
+def parse_slice(piece: str, as_module: bool) -> Node | None:
     """The slice's program, ranges as Python indices into `piece`; callers copy what they keep.
 
     Remembered by text: across a fleet or a history most files share the
@@ -402,7 +402,7 @@ def _confirm_declaration(text: str, head: Head, top: TopLevel) -> tuple[int, Nod
     following = [each.start for each in top.heads if each.start > head.start]
     stop = head.body_end if head.body_end is not None else (following[0] if following else len(text))
     piece = text[head.start : stop]
-    program = _parse_slice(piece, top.is_module or head.exported)
+    program = parse_slice(piece, top.is_module or head.exported)
     if program is None or not program.body:
         return None
     statement = program.body[0]

@@ -27,14 +27,14 @@ from jsfix.facts import (
     FixContext,
     awaits_before_writes,
     body_statements,
-    committed_callbacks,
+    check_after,
     committing_call,
     entry_gate,
     guards_after,
     local_declarations,
     lock_claim,
     messages_writes,
-    place_of,
+    own_bodies,
     refuse_shadowed_names,
     require_free_local,
     response_await,
@@ -45,7 +45,6 @@ from jsfix.facts import (
     visible_at,
     wait_block,
     wait_helper,
-    writes_messages,
 )
 from jsfix.jsast import (
     awaits_in,
@@ -224,13 +223,7 @@ def plan_generation_guards(ctx: FixContext) -> list[Edit]:
 
 def _has_generation_guard(ctx: FixContext, function: Node, holder: Node) -> bool:
     """A generation guard follows `holder` before the next await or S.messages write."""
-    statements, index = place_of(function, holder)
-    for each in statements[index + 1 :]:
-        if ctx.compact(each) in GENERATION_GUARD_SHAPES:
-            return True
-        if contains_await(each) or writes_messages(ctx, function, each):
-            return False
-    return False
+    return check_after(ctx, function, holder, lambda each: ctx.compact(each) in GENERATION_GUARD_SHAPES) is not None
 
 
 def plan_wait_then_lock(ctx: FixContext) -> list[Edit]:
@@ -384,7 +377,7 @@ def _bump_between(ctx: FixContext, low: int, high: int) -> bool:
 def plan_oldest_reset(ctx: FixContext) -> list[Edit]:
     """Part 7: `_oldestIdx = 0;` once the whole history is in."""
     function = ctx.ensure_all
-    bodies = [function.body, *(callback.body for callback in committed_callbacks(ctx, function))]
+    bodies = own_bodies(ctx, function)
     for node in (each for body in bodies for each in walk(body, into_functions=False)):
         if node.type == "AssignmentExpression" and ctx.compact(node.left) == OLDEST_INDEX:
             return []
