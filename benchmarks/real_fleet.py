@@ -38,7 +38,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from bench_fleet import Measured, jsfix_command, measure, verdict
+from check_history import (
+    history_blobs,  # every blob from any ref, as check_history lists them
+)
 
 TARGETS = {"fleet check": 3.0, "blobs check": 30.0, "single": 0.12, "memory MB": 150.0}
 SESSIONS = "static/sessions.js"
@@ -105,10 +109,9 @@ def build_fleet(mirror: Path, forks: list[Path], count: int, fleet: Path) -> tup
 
 def write_blobs(mirror: Path, folder: Path) -> int:
     """Every distinct blob of static/sessions.js in any ref, one file each."""
-    listing = git(mirror, "rev-list", "--all", "--objects")
-    blobs = sorted({line.split(" ", 1)[0] for line in listing.splitlines() if line.endswith(" " + SESSIONS)})
     if (folder / COMPLETE).exists():
-        return len(blobs)
+        return int((folder / COMPLETE).read_text())
+    blobs = sorted(history_blobs(str(mirror), SESSIONS))
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     batch = subprocess.run(

@@ -52,14 +52,14 @@ def blob_text(checkout: str, blob: str) -> str:
 
 
 def judge_blob(checkout: str, verify: bool, blob: str) -> dict:
-    from jsfix.agreement import judge
+    from jsfix.agreement import Judgement, judge, race_verdict
 
     try:
         text = blob_text(checkout, blob)
     except UnicodeDecodeError as error:
-        return {"blob": blob, "bytes": None, "check": "refused", "reason": str(error), "verify": None,
-                "verify_after": None, "detail": "", "problem": f"not UTF-8: {error}"}
-    judgement = judge(text, **({} if verify else {"run": None}))
+        unread = Judgement("refused", str(error), problem=f"not UTF-8: {error}")
+        return {"blob": blob, "bytes": None, **asdict(unread)}
+    judgement = judge(text, run=race_verdict if verify else None)
     return {"blob": blob, "bytes": len(text.encode("utf-8")), **asdict(judgement)}
 
 

@@ -32,6 +32,11 @@ from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS
 from jsfix.verify.extract import ExtractError, extract
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_history import (
+    history_blobs,  # every blob from any ref, one listing for all scripts
+)
+
 SESSIONS = "static/sessions.js"
 _EXPORT_PREFIX = re.compile(r"export\s+(?:default\s+)?")
 _NOT_LINE_BREAK = re.compile(r"[^\n\r\u2028\u2029]")
@@ -62,8 +67,7 @@ def texts_in(path: Path) -> dict[str, str]:
 
 def versions_of_sessions(checkout: Path) -> dict[str, str]:
     git = ["git", "-C", str(checkout)]
-    objects = subprocess.run([*git, "rev-list", "--all", "--objects"], capture_output=True, text=True, check=True)
-    blobs = sorted({line.split()[0] for line in objects.stdout.splitlines() if line.endswith(" " + SESSIONS)})
+    blobs = sorted(history_blobs(str(checkout), SESSIONS))
     return {
         f"{checkout}@{blob[:10]}": subprocess.run(
             [*git, "cat-file", "blob", blob], capture_output=True, check=True
