@@ -100,7 +100,7 @@ def apply(
         typer.Option("--with-tests", help="Also write each repository's regression suite for its fixed static/sessions.js."),
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="With --with-tests: overwrite suite files edited by hand.")
+        bool, typer.Option("--force", help="With --with-tests: overwrite suite files edited by hand or not written by jsfix.")
     ] = False,
     summary: SummaryOption = None,
 ) -> None:
@@ -323,7 +323,7 @@ def gen_tests(
     out: Annotated[
         str, typer.Option("--out", help="The pytest module to write, relative to REPO.")
     ] = "tests/test_issue1937_endless_scroll_jumpstart_race.py",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite generated files that were edited by hand.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite suite files edited by hand or not written by jsfix.")] = False,
 ) -> None:
     """Write a regression suite fitted to the fixed file: structural tests and race scenarios."""
     from jsfix.testgen import GenSettings  # loads libcst for this command only

@@ -28,10 +28,10 @@ PROBLEMS = {Outcome.REFUSED, Outcome.FAILED}
 # Like ruff and `black --check`: 0 clean, 1 findings, 2 the command line itself.
 EXIT_OK = 0  # nothing to do, written, or holds
 EXIT_FOUND = 1  # `check` found work, or `verify` found a violation
-EXIT_USAGE = 2  # a usage error, as click reports it
+EXIT_USAGE = 2  # a usage error, as click reports it, or a report file (--json, --summary) that cannot be written
 EXIT_NO_NODE = 3  # node is missing where the command needs it
 EXIT_UNVERIFIABLE = 4  # `verify` could not model a file, or could not explore it fully
-EXIT_PROBLEM = 5  # a file was refused or failed, and nothing was written for it
+EXIT_PROBLEM = 5  # a file was refused or failed, and nothing was written for it (unless its reason says otherwise)
 
 # When several files end differently, the most serious code wins.
 _SEVERITY = (EXIT_OK, EXIT_FOUND, EXIT_UNVERIFIABLE, EXIT_PROBLEM, EXIT_NO_NODE)

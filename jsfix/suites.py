@@ -39,10 +39,10 @@ from jsfix.process import (
 )
 from jsfix.settings import Mode, Settings
 from jsfix.source import decode_source
-from jsfix.testgen import DEFAULT_JS, DEFAULT_OUT, FileState, file_state, generate_suite
+from jsfix.testgen import DEFAULT_JS, DEFAULT_OUT, file_state, generate_suite
 from jsfix.testgen.behavioural import harness_scenarios
 from jsfix.testgen.suite import HARNESS_NAME, harness_source
-from jsfix.testgen.writing import write_text
+from jsfix.testgen.writing import why_kept, write_text
 
 MODULE = PurePosixPath(DEFAULT_OUT)
 HARNESS = MODULE.parent / HARNESS_NAME
@@ -192,12 +192,8 @@ def kept_suite_file(repo_root: Path, force: bool) -> str | None:
         except (OSError, UnicodeDecodeError) as error:
             problem = f"cannot be read ({getattr(error, 'strerror', None) or error})"
         else:
-            state = file_state(current)
-            if state is FileState.EDITED:
-                problem = "was edited by hand since jsfix generated it"
-            elif state is FileState.FOREIGN:
-                problem = "exists and was not written by jsfix"
-            else:
+            problem = why_kept(file_state(current))
+            if problem is None:
                 continue
         return (
             f"its suite cannot be written: {relative} {problem}; run again with --force to overwrite it, "

@@ -84,6 +84,15 @@ def file_state(text: str | None) -> FileState:
     )
 
 
+def why_kept(state: FileState) -> str | None:
+    """Why a file already there is not overwritten without --force, or None when it may be."""
+    if state is FileState.EDITED:
+        return "was edited by hand since jsfix generated it"
+    if state is FileState.FOREIGN:
+        return "exists and was not written by jsfix"
+    return None
+
+
 def inside_repository(repo: Path, path: str, what: str) -> PurePosixPath:
     """`path` relative to the repository, refusing one outside it."""
     given = Path(path)
@@ -134,13 +143,8 @@ def _gen_tests(settings: GenSettings) -> GenReport:
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current == generated.text:
             continue
-        state = file_state(current)
-        if state in (FileState.EDITED, FileState.FOREIGN) and not settings.force:
-            what = (
-                "was edited by hand since jsfix generated it"
-                if state is FileState.EDITED
-                else "exists and was not written by jsfix"
-            )
+        what = why_kept(file_state(current))
+        if what is not None and not settings.force:
             raise NotGenerated(
                 f"{generated.path} {what}; run again with --force to overwrite it"
             )
