@@ -40,8 +40,7 @@ from jsfix.process import (
 from jsfix.settings import Mode, Settings
 from jsfix.source import decode_source
 from jsfix.testgen import DEFAULT_JS, DEFAULT_OUT, file_state, generate_suite
-from jsfix.testgen.behavioural import harness_scenarios
-from jsfix.testgen.suite import HARNESS_NAME, harness_source
+from jsfix.testgen.suite import HARNESS_NAME
 from jsfix.testgen.writing import why_kept, write_text
 
 MODULE = PurePosixPath(DEFAULT_OUT)
@@ -257,7 +256,6 @@ def add_suite(
         status = SuiteStatus.WRITTEN
     else:
         status = SuiteStatus.WOULD_WRITE
-    scenarios = tuple((each.name, each.title) for each in harness_scenarios(harness_source()))
     return result, SuiteResult(
         result.path,
         display_path(root, settings.cwd),
@@ -265,8 +263,8 @@ def add_suite(
         files=tuple(each.file for each in planned),
         structural=suite.structural,
         behavioural=suite.behavioural,
-        scenarios=scenarios,
-        left_out=suite.note.removeprefix("structural tests left out: "),
+        scenarios=suite.scenarios,
+        left_out=suite.left_out,
         root=root,
     )
 

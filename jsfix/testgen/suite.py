@@ -46,9 +46,14 @@ class Suite:
     files: tuple[GeneratedFile, ...]
     structural: tuple[str, ...]  # names of the structural tests
     behavioural: tuple[str, ...]  # names of the behavioural tests
-    note: str = ""  # why the structural tests are left out, when they are
+    left_out: str = ""  # why the structural tests are left out, when they are
     # How to run the suite on its own, apart from the fork's conftest.py fixtures.
     command: str = ""
+    scenarios: tuple[tuple[str, str], ...] = ()  # (name, title) of each race scenario the suite runs
+
+    @property
+    def note(self) -> str:
+        return f"structural tests left out: {self.left_out}" if self.left_out else ""
 
 
 @cache
@@ -91,7 +96,8 @@ def generate_suite(
         raise NotGenerated(f"{js}: {error}") from None
 
     harness = harness_source() if harness is None else harness
-    behavioural = behavioural_tests(harness_scenarios(harness))
+    scenarios = harness_scenarios(harness)
+    behavioural = behavioural_tests(scenarios)
     structural = structural_tests(anchors) if anchors is not None else []
     regenerate = regenerate_command(js, out)
     module = render_module(
@@ -116,8 +122,9 @@ def generate_suite(
         ),
         structural=tuple(test.name for test in structural),
         behavioural=tuple(test.name for test in behavioural),
-        note=f"structural tests left out: {left_out}" if left_out else "",
+        left_out=left_out,
         command=run_alone_command(out),
+        scenarios=tuple((each.name, each.title) for each in scenarios),
     )
 
 
