@@ -282,9 +282,12 @@ function makeMessage(sid, i) {
 // plus any that arrived since (`grown`, for session A).
 function historyOf(sid, grown = 0) {
   const out = [];
-  const total = (HISTORY[sid] || 0) + (sid === 'A' ? grown : 0);
-  for (let i = 0; i < total; i++) out.push(makeMessage(sid, i));
+  for (let i = 0; i < historyLength(sid, grown); i++) out.push(makeMessage(sid, i));
   return out;
+}
+
+function historyLength(sid, grown) {
+  return (HISTORY[sid] || 0) + (sid === 'A' ? grown : 0);
 }
 
 function grownBy(scenario) {
@@ -292,7 +295,7 @@ function grownBy(scenario) {
 }
 
 function sessionOf(sid, messages, offset, grown = 0) {
-  const total = HISTORY[sid] + (sid === 'A' ? grown : 0);
+  const total = historyLength(sid, grown);
   const session = {
     session_id: sid,
     title: `Session ${sid}`,
@@ -824,7 +827,7 @@ function pagesByOldestIdx(job) {
   if (job._pagesByOldestIdx === undefined) {
     const access = oldestIdxAccess(job);
     const name = access && access.split('.').pop();
-    job._pagesByOldestIdx = name !== null && namesInFunction(job.source, '_loadOlderMessages').has(name);
+    job._pagesByOldestIdx = name !== null && namesInFunction(sourceTokens(job), '_loadOlderMessages').has(name);
   }
   return job._pagesByOldestIdx;
 }
@@ -835,40 +838,49 @@ function pagesByOldestIdx(job) {
 function gatesOnTruncation(job) {
   if (job._gatesOnTruncation === undefined) {
     const access = (job.state && job.state._messagesTruncated) || '_messagesTruncated';
-    job._gatesOnTruncation = namesInLeadingIfs(job.source, '_loadOlderMessages').has(access.split('.').pop());
+    job._gatesOnTruncation = namesInLeadingIfs(sourceTokens(job), '_loadOlderMessages').has(access.split('.').pop());
   }
   return job._gatesOnTruncation;
 }
 
-// The names in the conditions of the `if` statements a top-level function's body opens with.
-function namesInLeadingIfs(source, fn) {
-  const tokens = tokenize(source);
-  const names = new Set();
+// The tokens of the job's source, lexed once per job.
+function sourceTokens(job) {
+  if (job._sourceTokens === undefined) job._sourceTokens = tokenize(job.source);
+  return job._sourceTokens;
+}
+
+// The token indices of the `{` and `}` around a top-level function's body, or null.
+function bodyOf(tokens, fn) {
   for (let i = 0; i + 2 < tokens.length; i++) {
     if (!isName(tokens[i], 'function') || !isName(tokens[i + 1], fn) || !isPunct(tokens[i + 2], '(')) continue;
     const open = matching(tokens, i + 2) + 1;
-    const close = matching(tokens, open);
-    const depth = tokens[open + 1] ? tokens[open + 1].depth : -1;
-    for (let k = open + 1; k < close; k++) {
-      const t = tokens[k];
-      if (t.depth !== depth || t.starts !== STATEMENT) continue;
-      if (!isName(t, 'if') || !isPunct(tokens[k + 1], '(')) break;
-      for (const c of tokens.slice(k + 2, matching(tokens, k + 1))) if (c.type === 'name') names.add(c.value);
-    }
-    return names;
+    return [open, matching(tokens, open)];
+  }
+  return null;
+}
+
+// The names in the conditions of the `if` statements a top-level function's body opens with.
+function namesInLeadingIfs(tokens, fn) {
+  const names = new Set();
+  const body = bodyOf(tokens, fn);
+  if (body === null) return names;
+  const [open, close] = body;
+  const depth = tokens[open + 1] ? tokens[open + 1].depth : -1;
+  for (let k = open + 1; k < close; k++) {
+    const t = tokens[k];
+    if (t.depth !== depth || t.starts !== STATEMENT) continue;
+    if (!isName(t, 'if') || !isPunct(tokens[k + 1], '(')) break;
+    for (const c of tokens.slice(k + 2, matching(tokens, k + 1))) if (c.type === 'name') names.add(c.value);
   }
   return names;
 }
 
-// The names (identifiers and property names) in a top-level function of `source`.
-function namesInFunction(source, fn) {
-  const tokens = tokenize(source);
-  for (let i = 0; i + 2 < tokens.length; i++) {
-    if (!isName(tokens[i], 'function') || !isName(tokens[i + 1], fn) || !isPunct(tokens[i + 2], '(')) continue;
-    const open = matching(tokens, i + 2) + 1;
-    return new Set(tokens.slice(open, matching(tokens, open) + 1).filter(t => t.type === 'name').map(t => t.value));
-  }
-  return new Set();
+// The names (identifiers and property names) in a top-level function.
+function namesInFunction(tokens, fn) {
+  const body = bodyOf(tokens, fn);
+  if (body === null) return new Set();
+  const [open, close] = body;
+  return new Set(tokens.slice(open, close + 1).filter(t => t.type === 'name').map(t => t.value));
 }
 
 // The checks of a scenario that do not apply to this file, with the reason.
