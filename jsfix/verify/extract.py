@@ -31,7 +31,7 @@ from esprima.nodes import Node
 
 from jsfix.jsast import walk
 from jsfix.locate import TARGETS
-from jsfix.verify.declarations import Declaration, ExtractError, opens_with_use_strict
+from jsfix.verify.declarations import Declaration, ExtractError
 from jsfix.verify.imports import Binding, Module, ModuleLoader, find_local
 
 __all__ = ["STATE_NAMES", "ExtractError", "Extraction", "NoTargets", "Unmodelled", "extract"]
@@ -250,7 +250,7 @@ def _extraction(entry: Module, reach: _Reach) -> Extraction:
         free=tuple(sorted(free)),
         optional=tuple(sorted(free & set().union(*(d.probed for d in every)))),
         module=entry.is_module,
-        strict=entry.is_module or opens_with_use_strict(entry.program),
+        strict=entry.is_module or entry.use_strict,
         kept=tuple(d.names[0] for d in kept),
         modules=tuple((module.id, sources[module.id]) for module in others),
         entry=entry.id,

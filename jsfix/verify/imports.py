@@ -21,6 +21,7 @@ from jsfix.offsets import Utf16Offsets
 from jsfix.verify.declarations import (
     Declaration,
     ExtractError,
+    opens_with_use_strict,
     parse,
     top_level_declarations,
 )
@@ -34,17 +35,23 @@ class Module:
 
     id: str  # its path relative to the checkout, POSIX; "<entry>" for text with no path
     path: Path | None
-    text: str
-    program: Node = field(repr=False)
     is_module: bool
+    use_strict: bool  # a script that opens with "use strict"
     declarations: list[Declaration]
     imports: dict[str, tuple[str, str]]  # local name -> (specifier, name it has in that module)
     exports: dict[str, str]  # exported name -> local name
     re_exports: dict[str, tuple[str, str]]  # exported name -> (specifier, name there)
     star_exports: list[str]  # specifiers of `export * from`
+    _by_name: dict[str, list[Declaration]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_name = {}
+        for each in self.declarations:
+            for name in each.names:
+                self._by_name.setdefault(name, []).append(each)
 
     def declarations_of(self, name: str) -> list[Declaration]:
-        return [each for each in self.declarations if name in each.names]
+        return self._by_name.get(name, [])
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,15 @@ def read_module(module_id: str, path: Path | None, text: str) -> Module:
             _note_named_export(statement, exports, re_exports)
     declarations = list(top_level_declarations(program, text, Utf16Offsets(text)))
     return Module(
-        module_id, path, text, program, is_module, declarations, imports, exports, re_exports, star_exports
+        module_id,
+        path,
+        is_module,
+        opens_with_use_strict(program),
+        declarations,
+        imports,
+        exports,
+        re_exports,
+        star_exports,
     )
 
 
