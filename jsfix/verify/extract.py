@@ -121,10 +121,10 @@ class _Reach:
 
     def __init__(self, loader: ModuleLoader, entry: Module) -> None:
         self.loader = loader
-        self.entry = entry
         self.kept: dict[tuple[str, int], tuple[Module, Declaration]] = {}
         self.links: dict[str, dict[str, Binding]] = {}  # module id -> local name -> binding elsewhere
         self.unloadable: list[tuple[Module, Declaration, str, str]] = []  # (module, user, name, why)
+        self._resolved: dict[tuple[str, str], list[Binding] | str] = {}
         targets = [(entry, d) for name in TARGETS for d in entry.declarations_of(name)]
         self.shared_state = {
             (binding.module.id, binding.name)
@@ -139,13 +139,25 @@ class _Reach:
             module, declaration = queue.pop()
             if self.keep(module, declaration):
                 queue.extend(self.follow(module, declaration))
+        self._kept_ids: dict[str, set[int]] = {}
+        for module, declaration in self.kept.values():
+            self._kept_ids.setdefault(module.id, set()).add(id(declaration))
+
+    def resolve(self, module: Module, name: str) -> list[Binding] | str:
+        """Where `name` in `module` is declared: here, or in the module it is imported from; or why not."""
+        key = (module.id, name)
+        if key not in self._resolved:
+            own = module.declarations_of(name)
+            if own or name not in module.imports:
+                self._resolved[key] = [Binding(module, each, name) for each in own]
+            else:
+                found = find_local(self.loader, module, name)
+                self._resolved[key] = found if isinstance(found, str) else [found]
+        return self._resolved[key]
 
     def bindings(self, module: Module, name: str) -> list[Binding]:
-        own = module.declarations_of(name)
-        if own:
-            return [Binding(module, each, name) for each in own]
-        found = find_local(self.loader, module, name) if name in module.imports else None
-        return [found] if isinstance(found, Binding) else []
+        found = self.resolve(module, name)
+        return [] if isinstance(found, str) else found
 
     def keep(self, module: Module, declaration: Declaration) -> bool:
         key = (module.id, id(declaration))
@@ -157,16 +169,17 @@ class _Reach:
     def follow(self, module: Module, declaration: Declaration) -> list[tuple[Module, Declaration]]:
         found = []
         for name in sorted(declaration.references):
-            if name in module.imports and not module.declarations_of(name):
-                binding = find_local(self.loader, module, name)
-                if isinstance(binding, str):
-                    self.unloadable.append((module, declaration, name, binding))
-                    continue
-                if self.worth(binding.module, binding.declaration):
-                    self.links.setdefault(module.id, {})[name] = binding
-                    found.append((binding.module, binding.declaration))
+            resolved = self.resolve(module, name)
+            if isinstance(resolved, str):
+                self.unloadable.append((module, declaration, name, resolved))
                 continue
-            found += [(module, each) for each in module.declarations_of(name) if self.worth(module, each)]
+            imported = not module.declarations_of(name)
+            for binding in resolved:
+                if not self.worth(binding.module, binding.declaration):
+                    continue
+                if imported:
+                    self.links.setdefault(module.id, {})[name] = binding
+                found.append((binding.module, binding.declaration))
         return found
 
     def worth(self, module: Module, declaration: Declaration) -> bool:
@@ -201,7 +214,7 @@ class _Reach:
                 )
 
     def in_module(self, module: Module) -> list[Declaration]:
-        chosen = {id(d) for (mid, _), (_, d) in self.kept.items() if mid == module.id}
+        chosen = self._kept_ids.get(module.id, set())
         return [d for d in module.declarations if id(d) in chosen]
 
     def modules(self) -> list[Module]:
