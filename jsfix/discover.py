@@ -53,6 +53,13 @@ class Candidate:
     path: Path
     repo_root: Path | None
 
+    def path_in_repository(self) -> str | None:
+        """Where a change lands, relative to the repository root (a symlink is written through: its target)."""
+        if self.repo_root is None:
+            return None
+        real = os.path.realpath(self.path) if self.path.is_symlink() else os.path.abspath(self.path)
+        return Path(os.path.relpath(real, self.repo_root)).as_posix()
+
 
 @dataclass
 class Selection:

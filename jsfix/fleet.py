@@ -172,9 +172,8 @@ def changes_by_repository(
     for each, result in zip(files, results):
         if not result.diff or each.repo_root is None or result.outcome not in (Outcome.FIXED, Outcome.WOULD_FIX):
             continue
-        path_in_repo = Path(os.path.relpath(_real_file(each.path), each.repo_root)).as_posix()
         change = FileChange(
-            path_in_repo,
+            each.path_in_repository(),
             result.diff,
             result.parts,
             result.lines_added,
@@ -188,7 +187,3 @@ def changes_by_repository(
                 grouped[suite.root].append(change)
     return grouped
 
-
-def _real_file(path: Path) -> str:
-    """Where the change lands: a symlink is written through, so the patch names its target."""
-    return os.path.realpath(path) if path.is_symlink() else os.path.abspath(path)

@@ -19,7 +19,6 @@ The check runs before any worker writes, so a kept suite costs nothing to undo.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -166,17 +165,8 @@ def _read_bytes(path: Path) -> bytes | None:
         return None  # the worker reports why
 
 
-def path_in_repository(candidate: Candidate) -> str | None:
-    """Where the change lands, relative to its repository root (a symlink names its target)."""
-    if candidate.repo_root is None:
-        return None
-    path = candidate.path
-    real = os.path.realpath(path) if path.is_symlink() else os.path.abspath(path)
-    return Path(os.path.relpath(real, candidate.repo_root)).as_posix()
-
-
 def gets_suite(candidate: Candidate) -> bool:
-    return path_in_repository(candidate) == DEFAULT_JS
+    return candidate.path_in_repository() == DEFAULT_JS
 
 
 def kept_suite_file(repo_root: Path, force: bool) -> str | None:
@@ -208,7 +198,7 @@ def refuse_for_kept_suite(result: FileResult, reason: str) -> FileResult:
 
 
 def left_out(candidate: Candidate, result: FileResult, settings: Settings) -> SuiteResult:
-    js = path_in_repository(candidate)
+    js = candidate.path_in_repository()
     root = display_path(candidate.repo_root, settings.cwd) if candidate.repo_root else None
     if js is None:
         reason = (
