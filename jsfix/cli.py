@@ -28,6 +28,7 @@ from jsfix.outcomes import (
     PROBLEMS,
     Outcome,
     Report,
+    counted_outcomes,
     most_serious,
 )
 from jsfix.process import display_path
@@ -236,9 +237,7 @@ def print_summary(report: Report, settings: Settings) -> None:
             continue
         changes = f" (+{result.lines_added} -{result.lines_removed})" if result.lines_added or result.lines_removed else ""
         say(f"{result.outcome.value:>14}  {result.path}: {result.reason}{changes}")
-    counts = report.counts()
-    parts = [f"{counts[outcome]} {outcome.value}" for outcome in Outcome if counts[outcome]]
-    say(f"jsfix: {len(report.results)} file(s): " + (", ".join(parts) or "nothing to do"))
+    say(f"jsfix: {len(report.results)} file(s): " + (counted_outcomes(report.results) or "nothing to do"))
     if report.skipped:
         skipped = ", ".join(f"{count} {kind}" for kind, count in sorted(report.skipped.items()))
         say(f"jsfix: skipped {skipped}")

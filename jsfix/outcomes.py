@@ -7,6 +7,7 @@ raises. `Report` is the one place where outcomes become an exit code.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
@@ -64,6 +65,12 @@ class FileResult:
         return data
 
 
+def counted_outcomes(results: Iterable[FileResult]) -> str:
+    """`2 would fix, 1 already fixed`: each outcome met, in the table's order ('' for none)."""
+    counts = Counter(result.outcome for result in results)
+    return ", ".join(f"{counts[outcome]} {outcome.value}" for outcome in Outcome if counts[outcome])
+
+
 @dataclass
 class Report:
     results: list[FileResult] = field(default_factory=list)
@@ -73,6 +80,7 @@ class Report:
 
     def counts(self) -> Counter:
         return Counter(result.outcome for result in self.results)
+
 
     def exit_code(self, *, checking: bool) -> int:
         """5 on any refusal or failure; under `check`, 1 when a file needs the fix; else 0."""

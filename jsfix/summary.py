@@ -9,10 +9,9 @@ a row of its own, named by its path.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
-from jsfix.outcomes import PROBLEMS, FileResult, Outcome, Report
+from jsfix.outcomes import PROBLEMS, FileResult, Outcome, Report, counted_outcomes
 from jsfix.settings import Mode, Settings
 
 _COMMANDS = {Mode.CHECK: "jsfix check", Mode.DRY_RUN: "jsfix apply --dry-run", Mode.WRITE: "jsfix apply"}
@@ -68,8 +67,7 @@ def outcome_cell(results: list[FileResult]) -> str:
     relevant = [result for result in results if result.outcome is not Outcome.NOT_APPLICABLE] or results
     if len(relevant) == 1:
         return relevant[0].outcome.value
-    counts = Counter(result.outcome for result in relevant)
-    return ", ".join(f"{counts[outcome]} {outcome.value}" for outcome in Outcome if counts[outcome])
+    return counted_outcomes(relevant)
 
 
 def parts_cell(results: list[FileResult]) -> str:
@@ -96,8 +94,7 @@ def suite_cell(suites: list) -> str:
 def totals(results: list[FileResult]) -> str:
     repositories = len({result.repo_root for result in results if result.repo_root is not None})
     outside = sum(result.repo_root is None for result in results)
-    counts = Counter(result.outcome for result in results)
-    outcomes = ", ".join(f"{counts[outcome]} {outcome.value}" for outcome in Outcome if counts[outcome])
+    outcomes = counted_outcomes(results)
     where = f"{len(results)} file(s) in {repositories} repositor{'y' if repositories == 1 else 'ies'}"
     if outside:
         where += f" and {outside} outside git"
