@@ -19,20 +19,17 @@ from jsfix import __version__
 from jsfix.discover import read_path_list
 from jsfix.fleet import default_jobs, run
 from jsfix.outcomes import (
-    EXIT_FOUND,
     EXIT_NO_NODE,
-    EXIT_OK,
-    EXIT_PROBLEM,
-    EXIT_UNVERIFIABLE,
     EXIT_USAGE,
     PROBLEMS,
     Outcome,
     Report,
     counted_outcomes,
+    file_line,
     most_serious,
 )
 from jsfix.process import display_path
-from jsfix.settings import Mode, Settings
+from jsfix.settings import DEFAULT_JS, DEFAULT_OUT, Mode, Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -57,7 +54,21 @@ JobsOption = Annotated[
 ]
 PatchDirOption = Annotated[
     Path | None,
-    typer.Option("--patch-dir", metavar="DIR", file_okay=False, help="Write one patch per git repository into DIR, for git am."),
+    typer.Option(
+        "--patch-dir",
+        metavar="DIR",
+        file_okay=False,
+        help="Write the fix as one git-am patch per git repository into DIR, and leave the files themselves unchanged.",
+    ),
+]
+AuthorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--author",
+        metavar="'NAME <EMAIL>'",
+        help="The patches' author.  [default: who git would record in each repository: user.name and user.email]",
+        show_default=False,
+    ),
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also list the files that needed nothing.")]
 SummaryOption = Annotated[
@@ -92,6 +103,7 @@ def apply(
     from_file: FromFileOption = None,
     jobs: JobsOption = None,
     patch_dir: PatchDirOption = None,
+    author: AuthorOption = None,
     verbose: VerboseOption = False,
     verify: Annotated[
         bool, typer.Option("--verify", help="Run the fixed functions under node first; write nothing on a violation.")
@@ -101,18 +113,27 @@ def apply(
         typer.Option("--with-tests", help="Also write each repository's regression suite for its fixed static/sessions.js."),
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="With --with-tests: overwrite suite files edited by hand or not written by jsfix.")
+        bool,
+        typer.Option("--force", help="With --with-tests: overwrite suite files jsfix wrote that were edited by hand (never a file jsfix did not write)."),
     ] = False,
     summary: SummaryOption = None,
 ) -> None:
-    """Add the missing parts of the fix; with --dry-run only print the diff."""
+    """Add the missing parts of the fix to the files.
+
+    With --dry-run, print the diff instead; with --patch-dir, write it as patches
+    for git am. Either way the files themselves are left unchanged.
+    """
     if force and not with_tests:
         raise typer.BadParameter("--force needs --with-tests", param_hint="--force")
     if verify:
         require_node()
-    mode = Mode.DRY_RUN if dry_run else Mode.WRITE
-    settings = fleet_settings(mode, jobs, patch_dir, verbose, verify=verify, with_tests=with_tests, force=force)
-    report = run(gather_paths(paths, from_file), settings)
+    # Patches are for `git am`, which needs the work tree as it was.
+    mode = Mode.DRY_RUN if dry_run or patch_dir is not None else Mode.WRITE
+    settings = fleet_settings(mode, jobs, patch_dir, author, verbose, verify=verify, with_tests=with_tests, force=force)
+    gathered = gather_paths(paths, from_file)
+    report = run(gathered, settings)
+    if not report.results:
+        nothing_found(gathered, from_file, report.skipped)
     if as_json != "-" and summary != "-" and dry_run:
         print_diffs(report)
     finish(report, settings, as_json, summary)
@@ -125,16 +146,32 @@ def check(
     from_file: FromFileOption = None,
     jobs: JobsOption = None,
     patch_dir: PatchDirOption = None,
+    author: AuthorOption = None,
     verbose: VerboseOption = False,
     summary: SummaryOption = None,
 ) -> None:
-    """Write nothing; exit 1 when any file needs the fix (for CI)."""
-    settings = fleet_settings(Mode.CHECK, jobs, patch_dir, verbose)
-    finish(run(gather_paths(paths, from_file), settings), settings, as_json, summary)
+    """Report the files that need the fix, changing none; exit 1 when any does (for CI).
+
+    Only the reports asked for are written: --json, --summary, and with
+    --patch-dir the patches apply would make.
+    """
+    settings = fleet_settings(Mode.CHECK, jobs, patch_dir, author, verbose)
+    gathered = gather_paths(paths, from_file)
+    report = run(gathered, settings)
+    if not report.results:
+        nothing_found(gathered, from_file, report.skipped)
+    finish(report, settings, as_json, summary)
 
 
 def fleet_settings(
-    mode: Mode, jobs: int | None, patch_dir: Path | None, verbose: bool, *, verify: bool = False, **suite_options: bool
+    mode: Mode,
+    jobs: int | None,
+    patch_dir: Path | None,
+    author: str | None,
+    verbose: bool,
+    *,
+    verify: bool = False,
+    **suite_options: bool,
 ) -> Settings:
     return Settings(
         mode=mode,
@@ -142,6 +179,7 @@ def fleet_settings(
         **suite_options,
         jobs=jobs or default_jobs(),
         patch_dir=patch_dir,
+        author=author,
         cwd=Path.cwd(),
         progress=True,
         verbose=verbose,
@@ -197,6 +235,9 @@ def finish(report: Report, settings: Settings, json_target: str | None, summary_
         write_text_to(markdown_summary(report, settings), summary_target, "the summary")
     if json_target != "-" and summary_target != "-":
         print_summary(report, settings)
+    if report.patch_error:
+        say(f"jsfix: no patch was written: {report.patch_error}")
+        raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(report.exit_code(checking=settings.mode is Mode.CHECK))
 
 
@@ -236,7 +277,7 @@ def print_summary(report: Report, settings: Settings) -> None:
         if result.outcome in _QUIET and not list_all:
             continue
         changes = f" (+{result.lines_added} -{result.lines_removed})" if result.lines_added or result.lines_removed else ""
-        say(f"{result.outcome.value:>14}  {result.path}: {result.reason}{changes}")
+        say(file_line(result.outcome.value, result.path, result.reason + changes))
     say(f"jsfix: {len(report.results)} file(s): " + (counted_outcomes(report.results) or "nothing to do"))
     if report.skipped:
         skipped = ", ".join(f"{count} {kind}" for kind, count in sorted(report.skipped.items()))
@@ -252,8 +293,11 @@ def print_summary(report: Report, settings: Settings) -> None:
                     say(f"  {result.path}: {result.reason}")
     for suite in report.suites:
         say(f"jsfix: {suite.describe()}")
+        for note in suite.notes:
+            say(f"jsfix: note: {note}")
     if report.patches:
         say(f"jsfix: wrote {len(report.patches)} patch(es): " + ", ".join(report.patches.values()))
+        say("jsfix: the files themselves are unchanged; apply each patch in its repository with git am")
     if settings.patch_dir is not None:
         outside = [result.path for result in report.results if result.diff and result.repo_root is None]
         if outside:
@@ -270,65 +314,64 @@ def require_node() -> None:
 def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: FromFileOption = None) -> None:
     """Run each file's own two functions under node through every race scenario."""
     from jsfix.discover import select_files
-    from jsfix.verify import (
-        NotApplicable,
-        Unverifiable,
-        Verdict,
-        VerifyError,
-        verify_path,
-    )
+    from jsfix.verify.files import verify_file
 
     require_node()
-    files = []
-    codes = []
-    for candidate in select_files(gather_paths(paths, from_file)).files:
-        label = display_path(candidate.path, Path.cwd())
-        try:
-            report = verify_path(candidate.path, root=candidate.repo_root)
-        except (VerifyError, OSError, UnicodeDecodeError) as error:
-            verdict, code = _verify_failure(error, NotApplicable, Unverifiable)
-            files.append({"path": label, "verdict": verdict, "holds": None if code == EXIT_OK else False, "reason": str(error)})
+    cwd = Path.cwd()
+    gathered = gather_paths(paths, from_file)
+    selection = select_files(gathered)
+    if not selection.files:
+        nothing_found(gathered, from_file, selection.skipped)
+    entries, codes = [], []
+    for candidate in selection.files:
+        label = display_path(candidate.path, cwd)
+        judged = verify_file(candidate.path, candidate.repo_root, cwd)
+        codes.append(judged.exit_code)
+        if judged.report is None:
+            entries.append({"path": label, "verdict": judged.verdict, "holds": None, "reason": judged.reason})
             if as_json != "-":
-                print(f"{label}: {verdict.upper() if code else verdict}: {error}")
-            codes.append(code)
+                say(file_line(judged.verdict, label, judged.reason))
             continue
-        files.append({"path": label, **report.to_dict()})
-        # An exploration that stopped short proves nothing: exit 4, like a file it cannot model.
-        codes.append({Verdict.HOLDS: EXIT_OK, Verdict.VIOLATED: EXIT_FOUND}.get(report.verdict, EXIT_UNVERIFIABLE))
+        entries.append({"path": label, **judged.report.to_dict()})
         if as_json != "-":
-            unproven = report.violated or report.incomplete
-            verdict = "holds" if report.holds else f"{report.verdict.upper()} ({len(unproven)} scenario(s))"
-            print(f"{label}: {verdict}")
-            print("\n".join("  " + line for line in report.describe().splitlines()))
+            print_verify_report(label, judged.report)
     exit_code = most_serious(codes)
     if as_json is not None:
-        write_json({"files": files, "exit_code": exit_code}, as_json)
+        write_json({"files": entries, "exit_code": exit_code}, as_json)
     raise typer.Exit(exit_code)
 
 
-def _verify_failure(error: Exception, not_applicable: type, unverifiable: type) -> tuple[str, int]:
-    """A file verify could not run on: its verdict and exit code."""
-    if isinstance(error, not_applicable):
-        return "not applicable", EXIT_OK
-    if isinstance(error, unverifiable):
-        return "unverifiable", EXIT_UNVERIFIABLE
-    return "failed", EXIT_PROBLEM
+def print_verify_report(label: str, report) -> None:
+    """A file that ran: its verdict, then one line per scenario (standard output)."""
+    unproven = report.violated or report.incomplete
+    verdict = "holds" if report.holds else f"{report.verdict.upper()} ({len(unproven)} scenario(s))"
+    print(f"{label}: {verdict}")
+    print("\n".join("  " + line for line in report.describe().splitlines()))
+
+
+def nothing_found(gathered: list[Path], from_file: str | None, skipped) -> None:
+    """No JavaScript file under the paths given: say so, as ruff and black do, and stop (exit 2)."""
+    where = ", ".join(path.as_posix() for path in gathered) or f"the list {from_file}"
+    say(f"jsfix: no JavaScript file found in {where}")
+    if skipped:
+        say("jsfix: skipped " + ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items())))
+    raise typer.Exit(EXIT_USAGE)
 
 
 @app.command("gen-tests")
 def gen_tests(
     repo: Annotated[Path, typer.Argument(help="The fork's checkout.")] = Path("."),
-    js: Annotated[str, typer.Option("--js", help="The fixed file, relative to REPO.")] = "static/sessions.js",
-    out: Annotated[
-        str, typer.Option("--out", help="The pytest module to write, relative to REPO.")
-    ] = "tests/test_issue1937_endless_scroll_jumpstart_race.py",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite suite files edited by hand or not written by jsfix.")] = False,
+    js: Annotated[str, typer.Option("--js", help="The fixed file, relative to REPO.")] = DEFAULT_JS,
+    out: Annotated[str, typer.Option("--out", help="The pytest module to write, relative to REPO.")] = DEFAULT_OUT,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite suite files jsfix wrote that were edited by hand (never a file jsfix did not write).")
+    ] = False,
 ) -> None:
     """Write a regression suite fitted to the fixed file: structural tests and race scenarios."""
     from jsfix.testgen import GenSettings  # loads libcst for this command only
     from jsfix.testgen import gen_tests as generate
 
-    report = generate(GenSettings(repo=repo, js=js, out=out, force=force))
+    report = generate(GenSettings(repo=repo, js=js, out=out, force=force, cwd=Path.cwd()))
     for line in report.lines():
         say(line)
     raise typer.Exit(report.exit_code)

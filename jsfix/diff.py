@@ -8,6 +8,18 @@ import re
 import unidiff
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
+_NEEDS_QUOTING = re.compile(r'["\\\x00-\x1f\x7f]')
+_C_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\v": "\\v",
+}
 
 
 def split_lines(text: str) -> list[str]:
@@ -35,12 +47,31 @@ def unified_diff(before: str, after: str, path: str) -> str:
     trim = max(0, same_end - _CONTEXT)
     out = []
     for line in difflib.unified_diff(
-        old[start : len(old) - trim], new[start : len(new) - trim], f"a/{path}", f"b/{path}", lineterm="\n", n=_CONTEXT
+        old[start : len(old) - trim],
+        new[start : len(new) - trim],
+        quote_path(f"a/{path}"),
+        quote_path(f"b/{path}"),
+        lineterm="\n",
+        n=_CONTEXT,
     ):
         if start and line.startswith("@@"):
             line = _HUNK.sub(lambda m: f"@@ -{int(m[1]) + start}{m[2]} +{int(m[3]) + start}{m[4]} @@", line)
         out.append(line if line.endswith("\n") else line + "\n" + _NO_NEWLINE)
     return "".join(out)
+
+
+def quote_path(name: str) -> str:
+    """A path as git writes it in a patch: C-quoted when it holds quotes, backslashes or control characters."""
+    if not _NEEDS_QUOTING.search(name):
+        return name
+    escaped = "".join(
+        _C_ESCAPES.get(
+            char,
+            f"\\{ord(char):03o}" if ord(char) < 0x20 or ord(char) == 0x7F else char,
+        )
+        for char in name
+    )
+    return f'"{escaped}"'
 
 
 def _common_prefix(left: list[str], right: list[str]) -> int:

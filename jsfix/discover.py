@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_BYTES = 5 * 1024 * 1024
+from jsfix.source import MAX_BYTES
+
 BINARY_SNIFF_BYTES = 8192
 
 DEPENDENCY_DIRECTORIES = {"node_modules", "bower_components", "jspm_packages"}

@@ -59,18 +59,25 @@ def run(paths: Iterable[Path], settings: Settings) -> Report:
     report.results = [report.results[index] for index in order]
     files = [selection.files[index] for index in order]
     if settings.patch_dir is not None:
-        from jsfix.patches import write_patches
+        _write_patches(report, files, settings)
+    return report
 
+
+def _write_patches(report: Report, files: list[Candidate], settings: Settings) -> None:
+    from jsfix.patches import NoAuthor, write_patches
+
+    try:
         written = write_patches(
             changes_by_repository(files, report.results, report.suites),
             settings.patch_dir,
             settings.cwd,
             {suite.root: suite.patch_note() for suite in report.suites if suite.changed},
+            settings.author,
         )
-        report.patches = {
-            display_path(root, settings.cwd): display_path(patch, settings.cwd) for root, patch in written.items()
-        }
-    return report
+    except NoAuthor as error:
+        report.patch_error = str(error)
+        return
+    report.patches = {display_path(root, settings.cwd): display_path(patch, settings.cwd) for root, patch in written.items()}
 
 
 def _with_repository(result: FileResult, candidate: Candidate, settings: Settings) -> FileResult:

@@ -65,6 +65,11 @@ class FileResult:
         return data
 
 
+def file_line(outcome: str, path: str, reason: str) -> str:
+    """One file's line, worded the same by every command: `       refused  a.js: cannot be read: ...`."""
+    return f"{outcome:>14}  {path}: {reason}"
+
+
 def counted_outcomes(results: Iterable[FileResult]) -> str:
     """`2 would fix, 1 already fixed`: each outcome met, in the table's order ('' for none)."""
     counts = Counter(result.outcome for result in results)
@@ -77,6 +82,7 @@ class Report:
     skipped: Counter = field(default_factory=Counter)
     patches: dict[str, str] = field(default_factory=dict)  # repository root -> patch file
     suites: list = field(default_factory=list)  # jsfix.suites.SuiteResult per fixed file, under --with-tests
+    patch_error: str = ""  # why no patch was written (git does not know the author)
 
     def counts(self) -> Counter:
         return Counter(result.outcome for result in self.results)

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import textwrap
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 from jsfix import __version__
+from jsfix.diff import quote_path
 
 SUBJECT = "Fix endless-scroll prefetch vs Start-jump race (#1937)"
 
@@ -34,20 +36,6 @@ and bumps a generation counter that makes a stale prefetch drop its page.
 """
 
 _DIFFSTAT_WIDTH = 50
-_NEEDS_QUOTING = re.compile(r'["\\\x00-\x1f\x7f]')
-_C_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\v": "\\v",
-}
-
-
 @dataclass(frozen=True)
 class FileChange:
     """One file's diff, as `process_file` made it, and where the file sits in its repository."""
@@ -78,12 +66,46 @@ def patch_date() -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def format_patch(changes: list[FileChange], date: datetime, suite: SuiteNote | None = None) -> str:
+class NoAuthor(Exception):
+    """git cannot say who the patch's author is, and --author was not given."""
+
+
+_IDENT = re.compile(r"^(?P<name>.*?) ?<(?P<email>[^<>]*)>")
+
+
+def patch_author(repo_root: Path, given: str | None = None) -> str:
+    """`Name <email>`: `given` (--author), else who git would record in that repository.
+
+    `git var GIT_AUTHOR_IDENT` reads GIT_AUTHOR_NAME/EMAIL, then user.name and
+    user.email, as `git commit` and `git format-patch` do.
+    """
+    if given is not None:
+        if not _IDENT.fullmatch(given.strip()):
+            raise NoAuthor(f"--author must read 'Name <email>', not {given!r}")
+        return given.strip()
+    environment = {key: value for key, value in os.environ.items() if key not in ("GIT_DIR", "GIT_WORK_TREE")}
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(repo_root), "var", "GIT_AUTHOR_IDENT"],
+            capture_output=True, text=True, env=environment, check=False,
+        )
+    except OSError:
+        completed = None
+    found = _IDENT.match(completed.stdout) if completed is not None and completed.returncode == 0 else None
+    if found is None:
+        raise NoAuthor(
+            f"git does not know who the author is in {repo_root}: set user.name and user.email "
+            "(git config), or pass --author 'Name <email>'"
+        )
+    return f"{found['name']} <{found['email']}>"
+
+
+def format_patch(changes: list[FileChange], date: datetime, author: str, suite: SuiteNote | None = None) -> str:
     changes = sorted(changes, key=lambda each: each.path_in_repo)
     touched = "\n".join(f"- {each.path_in_repo}: {', '.join(each.parts)}" for each in changes if each.parts)
     header = (
         "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
-        "From: jsfix <jsfix@localhost>\n"
+        f"From: {encoded_author(author)}\n"
         f"Date: {format_datetime(date)}\n"
         f"Subject: [PATCH] {SUBJECT}\n"
         "MIME-Version: 1.0\n"
@@ -124,10 +146,10 @@ def suite_paragraphs(suite: SuiteNote) -> str:
         f"{scenarios}\n"
         "\n"
         "Run the suite from the repository root with:\n"
-        f"    python -m pytest {suite.module}\n"
+        f"    python -m pytest --noconftest {suite.module}\n"
         "It needs only pytest, and node for the race scenarios (skipped\n"
-        "without it); it uses no conftest.py fixture, so --noconftest runs it\n"
-        "apart from the fork's own fixtures.\n"
+        "without it); it uses no conftest.py fixture, and --noconftest keeps\n"
+        "the fork's own fixtures (a test server, say) out of its run.\n"
     )
 
 
@@ -145,20 +167,6 @@ def rebase_diff(diff: str, path_in_repo: str, *, new_file: bool = False) -> str:
     if new_file:
         return f"diff --git {old} {new}\nnew file mode 100644\n--- /dev/null\n+++ {new}\n{lines[2]}"
     return f"diff --git {old} {new}\n--- {old}\n+++ {new}\n{lines[2]}"
-
-
-def quote_path(name: str) -> str:
-    """A path as git writes it in a patch: C-quoted when it holds quotes, backslashes or control characters."""
-    if not _NEEDS_QUOTING.search(name):
-        return name
-    escaped = "".join(
-        _C_ESCAPES.get(
-            char,
-            f"\\{ord(char):03o}" if ord(char) < 0x20 or ord(char) == 0x7F else char,
-        )
-        for char in name
-    )
-    return f'"{escaped}"'
 
 
 def diffstat(changes: list[FileChange]) -> str:
@@ -186,8 +194,20 @@ def patch_file_name(repo_root: Path, cwd: Path) -> str:
     """A name that tells the repository: its path below `cwd` with `__` between the folders, else its name."""
     root, base = Path(os.path.abspath(repo_root)), Path(os.path.abspath(cwd))
     if root != base and root.is_relative_to(base):
-        return "__".join(root.relative_to(base).parts) + ".patch"
-    return (root.name or "repository") + ".patch"
+        name = "__".join(root.relative_to(base).parts)
+    else:
+        name = root.name or "repository"
+    # A line break or other control character in a folder name would make a file name shells mangle.
+    return re.sub(r"[\x00-\x1f\x7f]", "_", name) + ".patch"
+
+
+def encoded_author(author: str) -> str:
+    """The From: header: a name outside ASCII is MIME-encoded, as git format-patch writes it."""
+    found = _IDENT.match(author)
+    name, email = found["name"], found["email"]
+    if name.isascii():
+        return author
+    return formataddr((name, email), charset="utf-8")
 
 
 def write_patches(
@@ -195,9 +215,14 @@ def write_patches(
     patch_dir: Path,
     cwd: Path,
     suites: dict[Path, SuiteNote] | None = None,
+    author: str | None = None,
 ) -> dict[Path, Path]:
-    """Write one patch per repository into `patch_dir`; the repository roots and their patch files."""
+    """Write one patch per repository into `patch_dir`; the repository roots and their patch files.
+
+    Raises NoAuthor, before writing any patch, when a repository's author is unknown.
+    """
     suites = suites or {}
+    authors = {root: patch_author(root, author) for root in changes_by_repo}
     if changes_by_repo:
         patch_dir.mkdir(parents=True, exist_ok=True)
     date = patch_date()
@@ -210,7 +235,7 @@ def write_patches(
             name, number = f"{stem}-{number}.patch", number + 1
         used.add(name)
         target = patch_dir / name
-        text = format_patch(changes_by_repo[root], date, suites.get(root))
+        text = format_patch(changes_by_repo[root], date, authors[root], suites.get(root))
         target.write_bytes(text.encode("utf-8", "surrogateescape"))
         written[root] = target
     return written

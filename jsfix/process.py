@@ -20,14 +20,19 @@ from jsfix.fix import Plan, Status, plan_fix
 from jsfix.locate import ENSURE_ALL, LOAD_OLDER, Refused
 from jsfix.outcomes import FileResult, Outcome
 from jsfix.settings import Settings
-from jsfix.source import UnreadableSource, decode_source
+from jsfix.source import UnreadableSource, decode_source, read_source_bytes
 from jsfix.syntax import looks_clean
 
-MAX_BYTES = 5 * 1024 * 1024
 # The names in UTF-8 and in UTF-16, so a UTF-16 file is refused, not skipped.
 _TARGET_NAMES_AS_BYTES = [
     name.encode(encoding) for name in (LOAD_OLDER, ENSURE_ALL) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 ]
+NOT_MENTIONED = "neither target function is mentioned"
+
+
+def mentions_a_target(data: bytes) -> bool:
+    """False when the bytes name neither function: the file is not applicable without a parse."""
+    return any(name in data for name in _TARGET_NAMES_AS_BYTES)
 
 
 class WriteRefused(Exception):
@@ -55,29 +60,20 @@ def process_file(path: Path, settings: Settings) -> FileResult:
 
 
 def _process(path: Path, label: str, settings: Settings) -> FileResult:
-    too_large = f"is larger than {MAX_BYTES // (1024 * 1024)} MB"
     try:
-        status = path.stat()
-        # Reading a FIFO would block forever, and a device or directory is no source file.
-        if not stat.S_ISREG(status.st_mode):
-            return FileResult(label, Outcome.REFUSED, "is not a regular file")
-        if status.st_size > MAX_BYTES:
-            return FileResult(label, Outcome.REFUSED, too_large)
-        data = path.read_bytes()
-    except OSError as error:
-        return FileResult(label, Outcome.REFUSED, f"cannot be read: {error.strerror or error}")
+        data = read_source_bytes(path)
+    except UnreadableSource as error:
+        return FileResult(label, Outcome.REFUSED, str(error))
     before = sha256(data)
-    if len(data) > MAX_BYTES:
-        return FileResult(label, Outcome.REFUSED, too_large, sha256_before=before)
-    if not any(name in data for name in _TARGET_NAMES_AS_BYTES):
-        return FileResult(label, Outcome.NOT_APPLICABLE, "neither target function is mentioned", sha256_before=before)
+    if not mentions_a_target(data):
+        return FileResult(label, Outcome.NOT_APPLICABLE, NOT_MENTIONED, sha256_before=before)
     try:
         source = decode_source(data)
         plan = plan_fix(source.text)
     except (UnreadableSource, Refused) as error:
         return FileResult(label, Outcome.REFUSED, str(error), sha256_before=before)
     if plan.status is not Status.NEEDS_FIX:
-        reason = plan.reason + _pointer(path, plan.defined_in, settings.cwd)
+        reason = plan.reason + pointer_to_definition(path, plan.defined_in, settings.cwd)
         return FileResult(label, _OUTCOME_OF_STATUS[plan.status], reason, sha256_before=before, sha256_after=before)
 
     fixed_text = plan.apply(source.text)
@@ -124,7 +120,7 @@ def _process(path: Path, label: str, settings: Settings) -> FileResult:
     return replace(result, outcome=Outcome.FIXED, reason=plan.reason + note)
 
 
-def _pointer(path: Path, specifier: str | None, cwd: Path) -> str:
+def pointer_to_definition(path: Path, specifier: str | None, cwd: Path) -> str:
     """Where a relative import of the targets leads, as a path the user can pass to jsfix."""
     if specifier is None or not specifier.startswith(("./", "../")):
         return ""

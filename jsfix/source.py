@@ -1,17 +1,26 @@
-"""Decoding a file's bytes into text, and encoding the patched text back.
+"""Reading a source file, decoding its bytes into text, and encoding the patched text back.
 
-The byte-order mark is kept aside so offsets start at the first real
-character, and line endings are left exactly as they are in the file.
+Every command reads a file through `read_source_bytes` and `decode_source`,
+so a file that cannot be worked on is refused with the same reason under
+`check`, `apply`, `verify` and `gen-tests`. The byte-order mark is kept aside
+so offsets start at the first real character, and line endings are left
+exactly as they are in the file.
 """
 
 from __future__ import annotations
 
 import codecs
+import stat
 from dataclasses import dataclass
+from pathlib import Path
+
+# Larger files are refused (and skipped when a directory walk finds them).
+MAX_BYTES = 5 * 1024 * 1024
+TOO_LARGE = f"is larger than {MAX_BYTES // (1024 * 1024)} MB"
 
 
 class UnreadableSource(Exception):
-    """The bytes are not a UTF-8 text file jsfix can work on."""
+    """The file is not a UTF-8 text file jsfix can work on; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,28 @@ class SourceText:
 
     def encode(self, text: str) -> bytes:
         return self.as_in_file(text).encode("utf-8")
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """The file's bytes, or UnreadableSource: missing, unreadable, not a regular file, too large."""
+    try:
+        status = path.stat()
+        # Reading a FIFO would block forever, and a device or directory is no source file.
+        if not stat.S_ISREG(status.st_mode):
+            raise UnreadableSource("is not a regular file")
+        if status.st_size > MAX_BYTES:
+            raise UnreadableSource(TOO_LARGE)
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableSource(f"cannot be read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:  # it grew between the two calls
+        raise UnreadableSource(TOO_LARGE)
+    return data
+
+
+def read_source(path: Path) -> SourceText:
+    """The file's text (see `decode_source`), or UnreadableSource with the reason."""
+    return decode_source(read_source_bytes(path))
 
 
 def decode_source(data: bytes) -> SourceText:

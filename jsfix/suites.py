@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
-from jsfix.diff import count_changes, split_lines, unified_diff
+from jsfix.diff import count_changes, quote_path, split_lines, unified_diff
 from jsfix.discover import Candidate
 from jsfix.fix import plan_fix
 from jsfix.outcomes import FileResult, Outcome
@@ -36,11 +36,10 @@ from jsfix.process import (
     sha256,
     write_atomically,
 )
-from jsfix.settings import Mode, Settings
+from jsfix.settings import DEFAULT_JS, DEFAULT_OUT, HARNESS_NAME, Mode, Settings
 from jsfix.source import decode_source
-from jsfix.testgen import DEFAULT_JS, DEFAULT_OUT, file_state, generate_suite
-from jsfix.testgen.suite import HARNESS_NAME
-from jsfix.testgen.writing import why_kept, write_text
+from jsfix.testgen import FileState, file_state, generate_suite
+from jsfix.testgen.writing import other_1937_tests, why_kept, write_text
 
 MODULE = PurePosixPath(DEFAULT_OUT)
 HARNESS = MODULE.parent / HARNESS_NAME
@@ -80,6 +79,7 @@ class SuiteResult:
     behavioural: tuple[str, ...] = ()
     scenarios: tuple[tuple[str, str], ...] = ()  # (name, title) of each race scenario
     left_out: str = ""  # why the structural tests are left out, when they are
+    notes: tuple[str, ...] = ()  # other #1937 test modules beside the suite
     root: Path | None = field(default=None, repr=False, compare=False)  # absolute, to group patches
 
     @property
@@ -171,24 +171,29 @@ def gets_suite(candidate: Candidate) -> bool:
 
 def kept_suite_file(repo_root: Path, force: bool) -> str | None:
     """Why the suite may not be written over what is there (then neither is the fix), or None."""
-    if force:
-        return None
     for relative in SUITE_PATHS:
         try:
             current = (repo_root / relative).read_text(encoding="utf-8")
         except FileNotFoundError:
             continue
         except (OSError, UnicodeDecodeError) as error:
-            problem = f"cannot be read ({getattr(error, 'strerror', None) or error})"
+            problem, advice = f"cannot be read ({getattr(error, 'strerror', None) or error})", _WITHOUT_TESTS
         else:
-            problem = why_kept(file_state(current))
+            state = file_state(current)
+            problem = why_kept(state, force)
             if problem is None:
                 continue
-        return (
-            f"its suite cannot be written: {relative} {problem}; run again with --force to overwrite it, "
-            "or without --with-tests to write the fix alone"
-        )
+            advice = _FORCE_OR_WITHOUT_TESTS if state is FileState.EDITED else _ELSEWHERE
+        return f"its suite cannot be written: {relative} {problem}; {advice}"
     return None
+
+
+_WITHOUT_TESTS = "run without --with-tests to write the fix alone"
+_FORCE_OR_WITHOUT_TESTS = "run again with --force to overwrite it, or without --with-tests to write the fix alone"
+_ELSEWHERE = (
+    "run without --with-tests to write the fix alone, then jsfix gen-tests --out "
+    "with a test module in another folder (the harness goes beside it)"
+)
 
 
 def refuse_for_kept_suite(result: FileResult, reason: str) -> FileResult:
@@ -255,6 +260,7 @@ def add_suite(
         behavioural=suite.behavioural,
         scenarios=suite.scenarios,
         left_out=suite.left_out,
+        notes=other_1937_tests(root, MODULE),
         root=root,
     )
 
@@ -286,7 +292,7 @@ def new_file_diff(text: str, label: str) -> str:
     """A diff that creates the file, as `git apply` and `git am` read one."""
     lines = split_lines(text)
     assert lines and text.endswith("\n"), "generated files end with a newline"
-    return f"--- /dev/null\n+++ b/{label}\n@@ -0,0 +1,{len(lines)} @@\n" + "".join("+" + line for line in lines)
+    return f"--- /dev/null\n+++ {quote_path('b/' + label)}\n@@ -0,0 +1,{len(lines)} @@\n" + "".join("+" + line for line in lines)
 
 
 def write_suite(root: Path, planned: list[_Planned]) -> None:

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 NODE = shutil.which("node")
-MODULE = "tests/test_issue1937_endless_scroll_jumpstart_race.py"
+MODULE = "tests/test_jsfix_issue1937_race.py"
 HARNESS = "tests/jsfix_issue1937_harness.js"
 
 # Who commits in the test repositories; `git am` keeps the patch's author (jsfix).

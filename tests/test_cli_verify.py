@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from jsfix import cli, verify
 from jsfix.outcomes import EXIT_FOUND, EXIT_NO_NODE, EXIT_PROBLEM, EXIT_UNVERIFIABLE
+from jsfix.verify import files as verify_files
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 runner = CliRunner()
@@ -92,7 +93,7 @@ INCOMPLETE = verify.ScenarioResult(
 
 def test_verify_exits_4_when_a_scenario_could_not_be_explored_fully(monkeypatch, tmp_path: Path):
     monkeypatch.setattr(cli.shutil, "which", lambda name: "/usr/bin/node")
-    monkeypatch.setattr(verify, "verify_path", lambda path, **_: verify.VerifyReport(scenarios=(INCOMPLETE,), kept=()))
+    monkeypatch.setattr(verify_files, "verify_source", lambda text, **_: verify.VerifyReport(scenarios=(INCOMPLETE,), kept=()))
     report_path = tmp_path / "report.json"
     result = runner.invoke(cli.app, ["verify", str(PARENT / "expected.js"), "--json", str(report_path)])
     assert result.exit_code == EXIT_UNVERIFIABLE

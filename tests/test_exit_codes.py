@@ -31,6 +31,7 @@ needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is no
 UNFIXED = (FIXTURES / "upstream-parent" / "input.js").read_bytes()
 FIXED = (FIXTURES / "upstream-parent" / "expected.js").read_bytes()
 HALF = b"async function _ensureAllMessagesLoaded() {}\n"  # one target only: refused
+LATIN_1 = "// caf\u00e9\nasync function _loadOlderMessages() {}\n".encode("latin-1")
 
 
 def jsfix(cwd: Path, *args: str, env: dict | None = None) -> int:
@@ -81,8 +82,9 @@ def test_apply_check_and_gen_tests(tmp_path: Path, args: list[str], data: bytes,
         (FIXED, EXIT_OK),  # holds
         (b"function renderSidebar() {}\n", EXIT_OK),  # not applicable: nothing to run
         (UNFIXED, EXIT_FOUND),  # violated
-        (HALF, EXIT_UNVERIFIABLE),  # one function alone cannot be modelled
-        (b"\xff\xfe not text", EXIT_PROBLEM),  # cannot be read as UTF-8: failed
+        (HALF, EXIT_PROBLEM),  # one function alone: refused, as check refuses it
+        (LATIN_1, EXIT_PROBLEM),  # not UTF-8: refused, as check refuses it
+        (b"\xff\xfe not text", EXIT_OK),  # names neither function: not applicable, as for check
     ],
 )
 def test_verify(tmp_path: Path, data: bytes, code: int):

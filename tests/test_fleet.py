@@ -48,6 +48,9 @@ def make_repo(root: Path, files: dict[str, bytes], gitignore: str = "", force_ad
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
     git(root, "init", "-q")
+    # Who the fork's owner is in this clone: the patches' author, as git format-patch would take it.
+    git(root, "config", "user.name", "Fork Owner")
+    git(root, "config", "user.email", "owner@example.invalid")
     git(root, "add", "-A")
     for name in force_add:
         git(root, "add", "-f", name)
@@ -322,7 +325,7 @@ def test_the_json_report_matches_the_files_on_disk_after_apply(fleet: Path):
 
 
 def test_a_second_run_changes_nothing(fleet: Path):
-    first = jsfix("apply", "--patch-dir", "patches", ".")
+    first = jsfix("apply", ".")
     assert first.exit_code == 0, first.stderr
     before = snapshot(fleet)
     second = jsfix("apply", "--patch-dir", "again", "--json", "-", ".")
@@ -360,7 +363,7 @@ def test_patches_pass_git_apply_check_and_git_am(fleet: Path):
             assert "Apply with `git am --keep-cr`: static/sessions.js has CRLF line endings." in text
         git(fleet / repo, "am", "-q", *keep_cr, str(patch_path))
         log = git(fleet / repo, "log", "-1", "--format=%an <%ae>%n%s%n%b").stdout.decode()
-        assert log.startswith(f"jsfix <jsfix@localhost>\n{SUBJECT}\n")
+        assert log.startswith(f"Fork Owner <owner@example.invalid>\n{SUBJECT}\n")
         assert "Parts of the fix added by jsfix" in log
         assert git(fleet / repo, "status", "--porcelain", "--untracked-files=no").stdout == b""
     for path, case in FIXED_FROM.items():
@@ -463,3 +466,37 @@ def test_paths_are_quoted_as_git_quotes_them():
     assert quote_path("a/static/sessions.js") == "a/static/sessions.js"
     assert quote_path("a/my files/sessions.js") == "a/my files/sessions.js"
     assert quote_path('a/say "hi"\t.js') == '"a/say \\"hi\\"\\t.js"'
+
+
+def test_author_sets_the_patches_author_and_must_read_name_and_email(fleet: Path):
+    result = jsfix("apply", "--patch-dir", "patches", "--author", "Migration Bot <bot@example.invalid>", "bob")
+    assert result.exit_code == 0, result.stderr
+    patch = (fleet / "patches" / "bob__hermes-webui.patch").read_text()
+    assert "\nFrom: Migration Bot <bot@example.invalid>\n" in patch
+    malformed = jsfix("apply", "--patch-dir", "other", "--author", "just a name", "bob")
+    assert malformed.exit_code == EXIT_USAGE
+    assert "jsfix: no patch was written: --author must read 'Name <email>', not 'just a name'" in malformed.stderr
+    assert not Path("other").exists()
+
+
+def test_a_repository_whose_author_git_cannot_tell_gets_no_patch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("EMAIL", "")
+    for variable in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(variable, raising=False)
+    repo = tmp_path / "fork"
+    (repo / "static").mkdir(parents=True)
+    (repo / "static/sessions.js").write_bytes(fixture_input("upstream-parent"))
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    result = jsfix("apply", "--patch-dir", "patches", "fork")
+    if subprocess.run(["git", "var", "GIT_AUTHOR_IDENT"], cwd=repo, capture_output=True, check=False).returncode == 0:
+        pytest.skip("git guesses an identity from this machine's host name")
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.splitlines()[-1] == (
+        f"jsfix: no patch was written: git does not know who the author is in {repo}: "
+        "set user.name and user.email (git config), or pass --author 'Name <email>'"
+    )
+    assert not (tmp_path / "patches").exists()
+    assert (repo / "static/sessions.js").read_bytes() == fixture_input("upstream-parent")

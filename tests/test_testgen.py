@@ -243,10 +243,13 @@ def test_a_second_await_gets_its_own_generation_guard_in_the_chain():
 def test_an_unfixed_file_is_refused_with_the_hint_to_apply_first():
     with pytest.raises(NotGenerated) as refused:
         generate_suite(text_of((FIXTURES / "upstream-parent/input.js").read_bytes()))
-    assert str(refused.value) == (
-        "static/sessions.js is not fixed yet (missing: generation counter, generation snapshot, "
-        "generation guard, wait then lock, session guards, bump before replace, page index reset); "
-        "run `jsfix apply static/sessions.js` first, then generate its tests"
+    assert (refused.value.path, refused.value.reason) == (
+        "static/sessions.js",
+        (
+            "is not fixed yet (missing: generation counter, generation snapshot, "
+            "generation guard, wait then lock, session guards, bump before replace, page index reset); "
+            "run `jsfix apply static/sessions.js` first, then generate its tests"
+        ),
     )
 
 
@@ -258,9 +261,13 @@ def test_a_half_fixed_file_is_refused_naming_the_missing_parts():
         generate_suite(text_of((FIXTURES / "parts-1-3-present/input.js").read_bytes()))
 
 
-def test_a_file_without_the_targets_is_refused():
-    with pytest.raises(NotGenerated, match="there is nothing to test$"):
+def test_a_file_without_the_targets_is_not_applicable_in_check_s_words():
+    with pytest.raises(NotGenerated) as refused:
         generate_suite(text_of((FIXTURES / "no-targets/input.js").read_bytes()))
+    assert (refused.value.outcome, refused.value.reason) == (
+        "not applicable",
+        "neither _loadOlderMessages nor _ensureAllMessagesLoaded is defined",
+    )
 
 
 @pytest.mark.parametrize(
@@ -371,8 +378,9 @@ def test_a_hand_edited_file_is_kept_unless_forced(tmp_path: Path, target: str):
     )
     refused = gen_tests(GenSettings(repo))
     assert refused.outcome is GenOutcome.REFUSED and refused.exit_code == EXIT_PROBLEM
-    assert refused.message == (
-        f"{target} was edited by hand since jsfix generated it; run again with --force to overwrite it"
+    assert (refused.path, refused.message) == (
+        target,
+        "was edited by hand since jsfix generated it; run again with --force to overwrite it",
     )
     assert (repo / target).read_text(encoding="utf-8") == edited
     assert gen_tests(GenSettings(repo, force=True)).outcome is GenOutcome.WROTE
@@ -382,15 +390,21 @@ def test_a_hand_edited_file_is_kept_unless_forced(tmp_path: Path, target: str):
     )
 
 
-def test_a_file_jsfix_did_not_write_is_kept_unless_forced(tmp_path: Path):
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "forced"])
+def test_a_file_jsfix_did_not_write_is_never_overwritten_nor_is_force_proposed(tmp_path: Path, force: bool):
     repo = fixed_repo(tmp_path)
     (repo / "tests").mkdir()
     (repo / DEFAULT_OUT).write_text("def test_theirs():\n    pass\n", encoding="utf-8")
-    refused = gen_tests(GenSettings(repo))
-    assert (
-        refused.message
-        == f"{DEFAULT_OUT} exists and was not written by jsfix; run again with --force to overwrite it"
+    refused = gen_tests(GenSettings(repo, force=force))
+    assert (refused.outcome, refused.path, refused.message) == (
+        GenOutcome.REFUSED,
+        DEFAULT_OUT,
+        (
+            "exists and was not written by jsfix, which never overwrites such a file; "
+            "name another test module with --out (the harness goes beside it)"
+        ),
     )
+    assert (repo / DEFAULT_OUT).read_text(encoding="utf-8") == "def test_theirs():\n    pass\n"
     assert not (repo / "tests" / HARNESS_NAME).exists()
 
 
@@ -412,30 +426,34 @@ def test_an_unfixed_file_on_disk_is_refused_and_nothing_is_written(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    ("settings", "message"),
+    ("settings", "path", "message"),
     [
-        ({"js": "static/missing.js"}, "static/missing.js does not exist in {repo}"),
+        ({"js": "static/missing.js"}, "static/missing.js", "cannot be read: No such file or directory"),
         (
             {"out": "../elsewhere/test_race.py"},
-            "the test module ../elsewhere/test_race.py is outside the repository {repo}",
+            "../elsewhere/test_race.py",
+            "the test module is outside the repository {repo}",
         ),
         (
             {"out": "tests/race.py"},
-            "the test module tests/race.py must be named test_*.py for pytest to collect it",
+            "tests/race.py",
+            "the test module must be named test_*.py for pytest to collect it",
         ),
     ],
 )
-def test_bad_paths_are_refused(tmp_path: Path, settings: dict, message: str):
+def test_bad_paths_are_refused(tmp_path: Path, settings: dict, path: str, message: str):
     repo = fixed_repo(tmp_path / "fork")
     report = gen_tests(GenSettings(repo, **settings))
-    assert (report.outcome, report.message) == (
+    assert (report.outcome, report.path, report.message) == (
         GenOutcome.REFUSED,
+        path,
         message.format(repo=repo),
     )
 
 
-def test_the_command_line_writes_reports_and_exits(tmp_path: Path):
-    repo = fixed_repo(tmp_path)
+def test_the_command_line_writes_reports_and_exits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    repo = fixed_repo(tmp_path / "fork")
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     wrote = runner.invoke(app, ["gen-tests", str(repo)])
     assert wrote.exit_code == 0, wrote.output
@@ -458,7 +476,7 @@ def test_the_command_line_writes_reports_and_exits(tmp_path: Path):
     )
     refused = runner.invoke(app, ["gen-tests", str(repo)])
     assert refused.exit_code == EXIT_PROBLEM
-    assert refused.output.startswith("refused  static/sessions.js is not fixed yet")
+    assert refused.output.startswith("       refused  fork/static/sessions.js: is not fixed yet (missing: ")
 
 
 # --- the generated suite, run in forks -------------------------------------------------
@@ -818,3 +836,37 @@ def test_every_structural_test_names_the_rule_that_adds_what_it_pins():
 
     tests = structural_tests_for(fixed_text(next(case for case in MUST_FIX if case.name == "upstream-parent")))
     assert {test.rule for test in tests} == {rule.name for rule in RULES}
+
+
+STAND_IN_UPSTREAM_TESTS = '''"""The fork's own tests for the prefetch and Start-jump race (a stand-in written for jsfix's tests)."""
+
+
+def test_the_fork_keeps_its_own_race_tests():
+    assert "race" in __doc__
+'''
+
+
+def test_the_fork_s_own_1937_tests_are_named_and_the_suite_goes_beside_them(tmp_path: Path):
+    repo = fixed_repo(tmp_path)
+    (repo / "tests").mkdir()
+    upstream = repo / "tests/test_issue1937_endless_scroll_jumpstart_race.py"
+    upstream.write_text(STAND_IN_UPSTREAM_TESTS, encoding="utf-8")
+    report = gen_tests(GenSettings(repo))
+    assert (report.outcome, report.written) == (GenOutcome.WROTE, (DEFAULT_OUT, f"tests/{HARNESS_NAME}"))
+    assert report.lines()[0] == (
+        "note  tests/test_issue1937_endless_scroll_jumpstart_race.py holds the fork's own #1937 tests; "
+        f"jsfix leaves it as it is and writes {DEFAULT_OUT} beside it"
+    )
+    assert upstream.read_text(encoding="utf-8") == STAND_IN_UPSTREAM_TESTS
+    assert DEFAULT_OUT != "tests/test_issue1937_endless_scroll_jumpstart_race.py"
+
+
+def test_a_suite_an_earlier_jsfix_wrote_under_the_old_name_is_pointed_out(tmp_path: Path):
+    repo = fixed_repo(tmp_path)
+    old = "tests/test_issue1937_endless_scroll_jumpstart_race.py"
+    suite = generate_suite(fixed_text(MUST_FIX[0]), out=old)
+    (repo / "tests").mkdir()
+    (repo / old).write_text(suite.files[0].text, encoding="utf-8")
+    report = gen_tests(GenSettings(repo))
+    assert report.outcome is GenOutcome.WROTE
+    assert report.notes == (f"{old} was written by an earlier jsfix; its suite is now {DEFAULT_OUT}, so the old module can go",)

@@ -73,16 +73,18 @@ def test_one_git_am_gives_one_commit_with_the_fix_and_a_suite_that_passes(forks:
     assert result.exit_code == 0, result.stderr
     assert sorted(path.name for path in Path("patches").iterdir()) == ["alice.patch", "bob.patch"]  # carol: none
     for name in ("alice", "bob"):
-        git(clones[name], "am", "-q", str(forks / "patches" / f"{name}.patch"))
-        assert commits(clones[name]) == [SUBJECT, "fork as cloned"]
-        assert files_of_last_commit(clones[name]) == [
-            "M\tstatic/sessions.js",
-            f"A\t{HARNESS}",
-            f"A\t{MODULE}",
-        ]
-        # The commit holds exactly what the run wrote into the checkout.
+        # Patch mode leaves the checkout as it was, so git am works there as in a clean clone.
+        assert git(forks / name, "status", "--porcelain", "--untracked-files=all") == ""
+        for repo in (clones[name], forks / name):
+            git(repo, "am", "-q", str(forks / "patches" / f"{name}.patch"))
+            assert commits(repo) == [SUBJECT, "fork as cloned"]
+            assert files_of_last_commit(repo) == [
+                "M\tstatic/sessions.js",
+                f"A\t{HARNESS}",
+                f"A\t{MODULE}",
+            ]
         committed = tree(clones[name])
-        assert committed == on_disk(forks / name, committed)
+        assert committed == tree(forks / name)
         assert committed["static/sessions.js"] == fixture(FORKS[name], "expected.js")
         suite = expected_suite(FORKS[name])
         outcomes = run_suite(clones[name])
@@ -153,10 +155,10 @@ through every order in which their requests and timers can settle:
 """
     tail = f"""
 Run the suite from the repository root with:
-    python -m pytest {MODULE}
+    python -m pytest --noconftest {MODULE}
 It needs only pytest, and node for the race scenarios (skipped
-without it); it uses no conftest.py fixture, so --noconftest runs it
-apart from the fork's own fixtures."""
+without it); it uses no conftest.py fixture, and --noconftest keeps
+the fork's own fixtures (a test server, say) out of its run."""
     assert message.startswith(head)
     assert message.endswith(tail)
     stat = patch[patch.index("\n---\n") + 5 : patch.index("\n\ndiff --git")]
@@ -184,6 +186,11 @@ KEPT = (
     "its suite cannot be written: {path} {problem}; run again with --force to overwrite it, "
     "or without --with-tests to write the fix alone"
 )
+NEVER_OVERWRITTEN = (
+    "its suite cannot be written: {path} exists and was not written by jsfix, which never overwrites such a file; "
+    "run without --with-tests to write the fix alone, then jsfix gen-tests --out with a test module in another "
+    "folder (the harness goes beside it)"
+)
 
 
 @pytest.mark.parametrize("dry_run", [False, True], ids=["apply", "dry-run"])
@@ -206,14 +213,13 @@ def test_a_hand_edited_suite_refuses_the_fix_too_unless_forced(forks: Path, dry_
     assert (forks / "alice" / MODULE).read_text() == expected_suite("upstream-parent").files[0].text
 
 
-def test_a_file_jsfix_did_not_write_at_a_suite_path_is_kept(forks: Path):
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "forced"])
+def test_a_file_jsfix_did_not_write_at_a_suite_path_is_kept_even_with_force(forks: Path, force: list[str]):
     (forks / "bob" / "tests").mkdir()
     (forks / "bob" / HARNESS).write_text("// my own harness\n")
-    result = jsfix("apply", "--with-tests", "--json", "-", "bob/static/sessions.js")
+    result = jsfix("apply", "--with-tests", *force, "--json", "-", "bob/static/sessions.js")
     assert result.exit_code == EXIT_PROBLEM
-    assert json.loads(result.stdout)["files"][0]["reason"] == KEPT.format(
-        path=HARNESS, problem="exists and was not written by jsfix"
-    )
+    assert json.loads(result.stdout)["files"][0]["reason"] == NEVER_OVERWRITTEN.format(path=HARNESS)
     assert (forks / "bob" / "static/sessions.js").read_bytes() == fixture("parts-1-3-present")
     assert (forks / "bob" / HARNESS).read_text() == "// my own harness\n"
 

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from jsfix import __version__
 from jsfix.fix import Status, plan_fix
 from jsfix.locate import Refused
+from jsfix.settings import DEFAULT_JS, DEFAULT_OUT, HARNESS_NAME
 from jsfix.testgen.anchors import Unanchorable, find_anchors
 from jsfix.testgen.behavioural import (
     HARNESS_SOURCE,
@@ -26,13 +27,15 @@ from jsfix.testgen.behavioural import (
 from jsfix.testgen.module import ModuleParts, digest, render_module, wrap_paragraphs
 from jsfix.testgen.structural import build_structural_tests, structural_tests
 
-DEFAULT_JS = "static/sessions.js"
-DEFAULT_OUT = "tests/test_issue1937_endless_scroll_jumpstart_race.py"
-HARNESS_NAME = "jsfix_issue1937_harness.js"
-
 
 class NotGenerated(Exception):
-    """No suite for this file; the message says why and what to do."""
+    """No suite for the file at `path`; `reason` says why and what to do."""
+
+    def __init__(self, path: str, reason: str, *, outcome: str = "refused") -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+        self.outcome = outcome  # "not applicable" for a file that defines neither function
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,12 @@ def generate_suite(
     try:
         plan = plan_fix(text)
         if plan.status is Status.NOT_APPLICABLE:
-            raise NotGenerated(f"{js}: {plan.reason}; there is nothing to test")
+            raise NotGenerated(js, plan.reason, outcome="not applicable")
         if plan.status is Status.NEEDS_FIX:
             raise NotGenerated(
-                f"{js} is not fixed yet (missing: {', '.join(plan.parts)}); "
-                f"run `jsfix apply {js}` first, then generate its tests"
+                js,
+                f"is not fixed yet (missing: {', '.join(plan.parts)}); "
+                f"run `jsfix apply {js}` first, then generate its tests",
             )
         if plan.status is Status.EQUIVALENT_FIX:
             left_out = f"{plan.reason}, an equivalent fix, so the statements they would pin are not there"
@@ -93,7 +97,7 @@ def generate_suite(
     except Unanchorable as error:
         left_out = str(error)
     except Refused as error:
-        raise NotGenerated(f"{js}: {error}") from None
+        raise NotGenerated(js, str(error)) from None
 
     harness = harness_source() if harness is None else harness
     scenarios = harness_scenarios(harness)
