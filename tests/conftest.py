@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +91,29 @@ def upstream_file(revision: str) -> str | None:
         capture_output=True, check=False,
     )
     return shown.stdout.decode("utf-8-sig") if shown.returncode == 0 else None
+
+
+@functools.cache
+def package_index_problem() -> str | None:
+    """Why pip cannot download jsfix's dependencies here (no route to the index), or None."""
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-cache-dir",
+                 "--retries", "0", "--timeout", "15", "--dest", folder, "esprima-fork>=5.0"],
+                capture_output=True, text=True, timeout=120, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return "the package index did not answer within 120 s"
+    if done.returncode == 0:
+        return None
+    last = [line for line in done.stderr.splitlines() if line.startswith("ERROR")][-1:] or ["pip failed"]
+    return f"the package index cannot be reached, so jsfix's dependencies cannot be installed ({last[0]})"
+
+
+@pytest.fixture(scope="session")
+def package_index() -> None:
+    """For tests that install jsfix and its dependencies: skipped, with the reason, without the index."""
+    problem = package_index_problem()
+    if problem is not None:
+        pytest.skip(problem)

@@ -61,8 +61,12 @@ def hook_lines(output: str) -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow
+@pytest.mark.network
 @pytest.mark.skipif(NODE is None, reason="jsfix-verify needs node")
-def test_the_hooks_fail_on_an_unfixed_sessions_js_and_pass_once_it_is_fixed(hook_repo: Path, tmp_path: Path):
+def test_the_hooks_fail_on_an_unfixed_sessions_js_and_pass_once_it_is_fixed(
+    hook_repo: Path, tmp_path: Path, package_index: None
+):
     fork = make_fork(tmp_path / "fork", {"static/sessions.js": b"", "app.js": b"let unrelated = 1;\n"})
     (fork / "static/sessions.js").write_bytes(fixture("upstream-parent"))
     (fork / "app.js").write_text("let unrelated = 2;\n")

@@ -48,6 +48,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return wheel
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_harness_and_the_support_files(wheel: Path):
     assert wheel.name == f"jsfix-{__version__}-py3-none-any.whl"
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -59,7 +60,9 @@ def test_the_wheel_carries_the_harness_and_the_support_files(wheel: Path):
     assert not any(name.startswith(("tests/", "fixtures/")) for name in names)
 
 
-def test_apply_verify_and_gen_tests_run_from_a_fresh_environment(wheel: Path, tmp_path: Path):
+@pytest.mark.slow
+@pytest.mark.network
+def test_apply_verify_and_gen_tests_run_from_a_fresh_environment(wheel: Path, tmp_path: Path, package_index: None):
     venv = tmp_path / "venv"
     assert run(sys.executable, "-m", "venv", venv, cwd=tmp_path).returncode == 0
     installed = run(venv / "bin/python", "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path)
