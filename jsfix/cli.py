@@ -66,7 +66,7 @@ AuthorOption = Annotated[
     typer.Option(
         "--author",
         metavar="'NAME <EMAIL>'",
-        help="The patches' author.  [default: who git would record in each repository: user.name and user.email]",
+        help="The patches' author; by default whoever git would record in each repository (user.name and user.email).",
         show_default=False,
     ),
 ]

@@ -18,6 +18,8 @@ from mutation import SLOTS, measure, oracle, statement_deletions
 
 from jsfix.source import decode_source
 
+pytestmark = pytest.mark.slow
+
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 CI_CASES = (

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import esprima
+import pytest
 from conftest import FIXTURES, Case, assert_only_insertions, must_fix_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -269,6 +270,7 @@ BASE_PARTS = {case.name: parts_of(case.input_bytes) for case in BASES}
 # --- the properties -----------------------------------------------------------
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(variant=variants())
 def test_a_variant_is_fixed_like_its_fixture(variant: Variant, tmp_path_factory):

@@ -223,6 +223,7 @@ def run_forks_blocks(space: Workspace) -> None:
     assert script.returncode == 0
 
 
+@pytest.mark.slow
 def test_the_journey_as_the_readme_tells_it(tmp_path: Path):
     """check, apply, verify, gen-tests, commit, CI; a fixed fork; many forks by patch: with this checkout's jsfix."""
     space = workspace(tmp_path, [str(Path(sys.executable).parent)])

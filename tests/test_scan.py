@@ -408,6 +408,7 @@ def test_oracle_on_files(text):
     assert_same_as_oracle(result, oracle)
 
 
+@pytest.mark.upstream
 @pytest.mark.parametrize("revision", REAL_REVISIONS)
 def test_real_files_do_not_raise(revision):
     if revision not in REAL_TEXTS:

@@ -515,6 +515,7 @@ def test_the_fork_sandbox_cannot_import_jsfix(tmp_path: Path):
     }
 
 
+@pytest.mark.slow
 @by_case
 def test_the_suite_passes_on_jsfix_output(case: Case, fork_outcomes):
     suite = generate_suite(fixed_text(case))
@@ -529,6 +530,7 @@ def test_the_suite_passes_on_jsfix_output(case: Case, fork_outcomes):
     } == dict.fromkeys(suite.structural, "passed")
 
 
+@pytest.mark.slow
 @by_case
 def test_on_the_original_exactly_the_structural_tests_of_the_missing_parts_fail(
     case: Case, fork_outcomes
@@ -540,6 +542,7 @@ def test_on_the_original_exactly_the_structural_tests_of_the_missing_parts_fail(
     assert failing == {test.name for test in tests if test.rule in missing}
 
 
+@pytest.mark.slow
 @needs_node
 @by_case
 def test_on_the_original_the_race_tests_fail(case: Case, fork_outcomes):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 CHECKOUT = os.environ.get("JSFIX_HERMES_WEBUI")
+pytestmark = [pytest.mark.upstream, pytest.mark.slow]
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "check_upstream.py"
 
 

@@ -730,6 +730,7 @@ def test_a_file_esprima_cannot_parse_is_a_verify_error():
 
 # --- the real upstream file, when it is around ------------------------------
 
+@pytest.mark.upstream
 @needs_node
 def test_upstream_before_and_after_fb822239():
     parent, fixed = upstream_file("fb822239^"), upstream_file("fb822239")
@@ -930,6 +931,7 @@ def test_two_calls_of_the_same_kind_are_told_apart_by_rank():
 
 
 # A hermes-webui checkout or mirror, as for tests/test_upstream.py.
+@pytest.mark.upstream
 @needs_node
 def test_upstream_full_load_that_pages_back_in_a_loop_holds():
     # 23c2e1bd8 ("bound large session loading") pages its full load back
