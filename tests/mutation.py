@@ -140,7 +140,7 @@ class GeneratedSuite:
         self.harness.write_text(harness.text, encoding="utf-8")
         self.code = compile(module.text, str(workdir / DEFAULT_OUT), "exec")
         self.structural = suite.structural
-        scenarios = harness_scenarios(harness.text)
+        scenarios = harness_scenarios()
         self.behavioural = {test.name: test.scenario for test in behavioural_tests(scenarios)}
 
     def namespace(self, js: str) -> dict:

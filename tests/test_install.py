@@ -54,6 +54,7 @@ def test_the_wheel_carries_the_harness_and_the_support_files(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
         "jsfix/verify/harness.js",
+        "jsfix/verify/parts/scenarios.json",
         "jsfix/testgen/support/scan.py",
         "jsfix/testgen/support/race.py",
     } <= names

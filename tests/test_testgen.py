@@ -44,7 +44,6 @@ from jsfix.testgen import (
 from jsfix.testgen.anchors import find_anchors
 from jsfix.testgen.behavioural import behavioural_tests, harness_scenarios
 from jsfix.testgen.structural import structural_tests
-from jsfix.testgen.suite import harness_source
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 
 MUST_FIX = must_fix_cases()
@@ -60,7 +59,7 @@ by_case = pytest.mark.parametrize(
 )
 PREFETCH_RACE = "test_prefetch_in_flight_then_start_jump_keeps_one_copy_of_each_message"
 # One behavioural test per scenario of the harness.
-BEHAVIOURAL = len(harness_scenarios(harness_source()))
+BEHAVIOURAL = len(harness_scenarios())
 
 
 def text_of(data: bytes) -> str:
@@ -547,7 +546,7 @@ def test_on_the_original_exactly_the_structural_tests_of_the_missing_parts_fail(
 @by_case
 def test_on_the_original_the_race_tests_fail(case: Case, fork_outcomes):
     outcomes = outcomes_of(fork_outcomes, case, "original")
-    race_tests = {test.name for test in behavioural_tests(harness_scenarios(harness_source()))}
+    race_tests = {test.name for test in behavioural_tests(harness_scenarios())}
     assert "failure" in {outcomes[name] for name in race_tests}
     if "wait then lock" in plan_fix(text_of(case.input_bytes)).parts:
         # Start-jump neither waits nor locks: both halves of the race show.
@@ -768,7 +767,7 @@ def test_the_scenarios_read_from_the_harness_are_the_ones_it_runs():
     )
     names = [
         scenario.name
-        for scenario in harness_scenarios(HARNESS_SOURCE.read_text(encoding="utf-8"))
+        for scenario in harness_scenarios()
     ]
     assert names == json.loads(listed.stdout)
 

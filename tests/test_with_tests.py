@@ -33,7 +33,6 @@ from jsfix.cli import app
 from jsfix.outcomes import EXIT_PROBLEM, EXIT_USAGE
 from jsfix.patches import SUBJECT
 from jsfix.testgen.behavioural import harness_scenarios
-from jsfix.testgen.suite import harness_source
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -134,7 +133,7 @@ def test_the_patch_message_names_the_parts_the_scenarios_and_the_command(forks: 
     assert jsfix("apply", "--dry-run", "--with-tests", "--patch-dir", "patches", "bob").exit_code == 0
     patch = Path("patches/bob.patch").read_text()
     message = patch[patch.index("Parts of the fix added") : patch.index("\n---\n")]
-    scenarios = harness_scenarios(harness_source())
+    scenarios = harness_scenarios()
     listed = message[message.index("can settle:\n") + 12 : message.index("\n\nRun the suite")]
     # One item per scenario of the harness, in its order, continued lines indented by two.
     assert listed.replace("\n  ", " ").splitlines() == [f"- {each.name}: {each.title}" for each in scenarios]

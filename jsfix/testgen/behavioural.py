@@ -2,25 +2,21 @@
 
 Each test runs the fork's own two functions under node, through every order
 in which their requests and timers can settle (see jsfix/verify/harness.js),
-and asserts that its scenario holds. The scenario names come from the
-harness itself, so a scenario added there gets a test here.
+and asserts that its scenario holds. The scenarios come from the table the
+harness is built with (jsfix/verify/parts/scenarios.json), so a scenario
+added there gets a test here.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import libcst as cst
 
 from jsfix.testgen.pysyntax import docstring, section_banner, string
-from jsfix.verify import HARNESS
+from jsfix.verify.bundle import HARNESS, scenarios
 
 HARNESS_SOURCE = HARNESS  # copied beside the generated module
-
-_SCENARIO = re.compile(
-    r"""name:\s*'(?P<name>[\w-]+)',\s*title:\s*'(?P<title>(?:[^'\\]|\\.)*)'"""
-)
 
 
 @dataclass(frozen=True)
@@ -114,18 +110,9 @@ _DESCRIPTIONS = {
 }
 
 
-def harness_scenarios(harness_source: str) -> list[Scenario]:
-    """The scenarios listed in the harness's `SCENARIOS` table, in its order."""
-    start = harness_source.index("const SCENARIOS = [")
-    end = harness_source.index("\n];", start)
-    scenarios = [
-        Scenario(match["name"], match["title"].replace("\\'", "'"))
-        for match in _SCENARIO.finditer(harness_source, start, end)
-    ]
-    assert scenarios, (
-        "harness.js lists no scenarios in the form `name: '...', title: '...'`"
-    )
-    return scenarios
+def harness_scenarios() -> list[Scenario]:
+    """The scenarios the harness runs, in its order (parts/scenarios.json)."""
+    return [Scenario(each["name"], each["title"]) for each in scenarios()]
 
 
 def behavioural_tests(scenarios: list[Scenario]) -> list[BehaviouralTest]:

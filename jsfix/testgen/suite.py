@@ -100,7 +100,7 @@ def generate_suite(
         raise NotGenerated(js, str(error)) from None
 
     harness = harness_source() if harness is None else harness
-    scenarios = harness_scenarios(harness)
+    scenarios = harness_scenarios()
     behavioural = behavioural_tests(scenarios)
     structural = structural_tests(anchors) if anchors is not None else []
     regenerate = regenerate_command(js, out)

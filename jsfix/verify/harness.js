@@ -94,6 +94,7 @@
 const vm = require('vm');
 const { AsyncLocalStorage } = require('async_hooks');
 
+
 // The call (a prefetch, a Start-jump) whose code is running right now. Every
 // call runs inside `caller.run(call, ...)`; promises carry the store across
 // awaits (also those made by the vm context's own Promise), and the fake
@@ -108,7 +109,6 @@ const TAIL = 30;
 const STUTTER_CAP = 64;
 const STUTTER_CAP_ALONE = 4000;
 const INJECTED_FAILURE = 'network error (injected by the harness)';
-const STATE_NAMES = ['_loadingOlder', '_oldestIdx', '_messagesTruncated', '_loadingSessionId'];
 
 // Node globals that are also browser globals and harmless to lend the code
 // (no network, no process): everything else it names and the harness does
@@ -133,137 +133,133 @@ const CALLS = {
 // whose requests fail (every request a call of that kind sends), how the
 // server differs from the usual one, and what must hold on top of the
 // invariants every scenario checks (see finalProblem and settledProblem).
-// A call is "loadOlder", "ensureAll" or "switch".
+// A call is "loadOlder", "ensureAll" or "switch". The table is data,
+// parts/scenarios.json, which gen-tests reads too (one test per scenario);
+// its "note" says why a scenario is there, and the harness ignores it.
+
+// From parts/names.json: the names the extraction knows.
+const TARGETS = ["_loadOlderMessages", "_ensureAllMessagesLoaded"];
+const BUILTINS = new Set(["undefined", "NaN", "Infinity", "globalThis", "arguments", "Object", "Function", "Array", "Number", "String", "Boolean", "Symbol", "BigInt", "Math", "JSON", "Date", "RegExp", "Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError", "Promise", "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Proxy", "Reflect", "Intl", "ArrayBuffer", "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "parseInt", "parseFloat", "isNaN", "isFinite", "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI", "escape", "unescape", "structuredClone", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame", "cancelAnimationFrame", "queueMicrotask", "console"]);
+const WORLD = new Set(["S", "api", "msgContent"]);
+const STATE_PROPERTIES = {"_loadingOlder": ["loadingOlder", "_loadingOlder"], "_oldestIdx": ["oldestIdx", "_oldestIdx", "oldestIndex"], "_messagesTruncated": ["truncated", "messagesTruncated", "_messagesTruncated"], "_loadingSessionId": ["loadingSessionId", "_loadingSessionId"]};
+const STATE_NAMES = Object.keys(STATE_PROPERTIES);
+const GENERATION_KEYS = ["generation", "bumpGeneration", "messagesGeneration", "_messagesGeneration", "_bumpMessagesGeneration"];
+
+// From parts/scenarios.json.
 const SCENARIOS = [
   {
-    name: 'prefetch-then-start-jump',
-    title: 'prefetch in flight, then Start-jump',
-    start: ['loadOlder'],
-    anytime: ['ensureAll'],
-    expect: { full: true },
+    "name": "prefetch-then-start-jump",
+    "title": "prefetch in flight, then Start-jump",
+    "start": ["loadOlder"],
+    "anytime": ["ensureAll"],
+    "expect": {"full": true},
   },
   {
-    name: 'start-jump-then-prefetch',
-    title: 'Start-jump in flight, then prefetch',
-    start: ['ensureAll'],
-    anytime: ['loadOlder'],
-    expect: { full: true },
+    "name": "start-jump-then-prefetch",
+    "title": "Start-jump in flight, then prefetch",
+    "start": ["ensureAll"],
+    "anytime": ["loadOlder"],
+    "expect": {"full": true},
   },
   {
-    name: 'two-start-jumps',
-    title: 'two Start-jumps at once',
-    start: ['ensureAll'],
-    anytime: ['ensureAll'],
-    expect: { full: true },
+    "name": "two-start-jumps",
+    "title": "two Start-jumps at once",
+    "start": ["ensureAll"],
+    "anytime": ["ensureAll"],
+    "expect": {"full": true},
   },
   {
-    name: 'switch-during-start-jump',
-    title: 'session switch while Start-jump awaits',
-    start: ['ensureAll'],
-    anytime: ['switch'],
-    expect: { session: 'B' },
+    "name": "switch-during-start-jump",
+    "title": "session switch while Start-jump awaits",
+    "start": ["ensureAll"],
+    "anytime": ["switch"],
+    "expect": {"session": "B"},
   },
   {
-    name: 'switch-during-both',
-    title: 'session switch while prefetch and Start-jump are in flight',
-    start: ['loadOlder', 'ensureAll'],
-    anytime: ['switch'],
-    expect: { session: 'B' },
+    "name": "switch-during-both",
+    "title": "session switch while prefetch and Start-jump are in flight",
+    "start": ["loadOlder", "ensureAll"],
+    "anytime": ["switch"],
+    "expect": {"session": "B"},
   },
   {
-    name: 'start-jump-fails',
-    title: 'Start-jump request fails, then a prefetch',
-    start: ['ensureAll'],
-    later: ['loadOlder'],
-    fail: ['ensureAll'],
-    expect: { laterRequest: true },
+    "name": "start-jump-fails",
+    "title": "Start-jump request fails, then a prefetch",
+    "start": ["ensureAll"],
+    "later": ["loadOlder"],
+    "fail": ["ensureAll"],
+    "expect": {"laterRequest": true},
   },
   {
-    name: 'prefetch-fails-during-start-jump',
-    title: 'prefetch request fails while Start-jump waits',
-    start: ['loadOlder', 'ensureAll'],
-    fail: ['loadOlder'],
-    expect: { full: true },
+    "name": "prefetch-fails-during-start-jump",
+    "title": "prefetch request fails while Start-jump waits",
+    "start": ["loadOlder", "ensureAll"],
+    "fail": ["loadOlder"],
+    "expect": {"full": true},
   },
   {
-    name: 'full-load-resets-oldest-idx',
-    title: 'after a full load _oldestIdx is 0',
-    start: ['ensureAll'],
-    expect: { full: true, oldestIdxZero: true },
+    "name": "full-load-resets-oldest-idx",
+    "title": "after a full load _oldestIdx is 0",
+    "start": ["ensureAll"],
+    "expect": {"full": true, "oldestIdxZero": true},
   },
   {
-    // loadSession() force-releases _loadingOlder, so a prefetch still in
-    // flight for the old session runs its `finally` later and can release
-    // the lock a Start-jump on the new session holds. A prefetch that then
-    // starts on the new session must still not prepend onto the full load.
-    name: 'stale-prefetch-after-switch',
-    title: 'old prefetch lands after a switch, during Start-jump and a prefetch on the new session',
-    start: ['loadOlder'],
-    anytime: ['switch', { call: 'ensureAll', afterSwitch: true }, { call: 'loadOlder', afterSwitch: true }],
-    expect: { session: 'B' },
-  },
-  // Scrolling twice. The entry gate and the lock claim keep a second scroll
-  // event from sending the same page again; the page index moving on makes
-  // the next scroll ask for the page before it.
-  {
-    name: 'two-prefetches-at-once',
-    title: 'a second scroll event while the first prefetch is in flight',
-    start: ['loadOlder', 'loadOlder'],
-    expect: { rows: 60, oldestIdxAtTop: true },
+    "name": "stale-prefetch-after-switch",
+    "title": "old prefetch lands after a switch, during Start-jump and a prefetch on the new session",
+    "note": "loadSession() force-releases _loadingOlder, so a prefetch still in flight for the old session runs its finally later and can release the lock a Start-jump on the new session holds. A prefetch that then starts on the new session must still not prepend onto the full load.",
+    "start": ["loadOlder"],
+    "anytime": ["switch", {"call": "ensureAll", "afterSwitch": true}, {"call": "loadOlder", "afterSwitch": true}],
+    "expect": {"session": "B"},
   },
   {
-    name: 'two-prefetches-in-a-row',
-    title: 'two prefetches one after the other page back twice',
-    start: ['loadOlder'],
-    later: ['loadOlder'],
-    expect: { rows: HISTORY.A, oldestIdxAtTop: true },
+    "name": "two-prefetches-at-once",
+    "title": "a second scroll event while the first prefetch is in flight",
+    "note": "Scrolling twice. The entry gate and the lock claim keep a second scroll event from sending the same page again; the page index moving on makes the next scroll ask for the page before it.",
+    "start": ["loadOlder", "loadOlder"],
+    "expect": {"rows": 60, "oldestIdxAtTop": true},
   },
   {
-    // The server has nothing before the loaded tail: the page comes back
-    // empty and says so (not truncated), and the next scroll asks for nothing.
-    name: 'empty-older-page',
-    title: 'the server has no older messages: an empty page, then another scroll',
-    start: ['loadOlder'],
-    later: ['loadOlder'],
-    server: { olderGone: true },
-    expect: { rows: TAIL, noLaterRequest: true },
+    "name": "two-prefetches-in-a-row",
+    "title": "two prefetches one after the other page back twice",
+    "start": ["loadOlder"],
+    "later": ["loadOlder"],
+    "expect": {"rows": 90, "oldestIdxAtTop": true},
   },
   {
-    name: 'start-jump-during-second-page',
-    title: 'Start-jump while the second older page is in flight',
-    start: ['loadOlder'],
-    later: ['loadOlder'],
-    anytime: [{ call: 'ensureAll', afterLater: true }],
-    expect: { full: true },
+    "name": "empty-older-page",
+    "title": "the server has no older messages: an empty page, then another scroll",
+    "note": "The server has nothing before the loaded tail: the page comes back empty and says so (not truncated), and the next scroll asks for nothing.",
+    "start": ["loadOlder"],
+    "later": ["loadOlder"],
+    "server": {"olderGone": true},
+    "expect": {"rows": 30, "noLaterRequest": true},
   },
   {
-    // The stale-prefetch race one scroll later: the old session's second page
-    // lands after a switch, while the new session loads its history.
-    name: 'stale-second-page-after-switch',
-    title: 'the old session\'s second page lands after a switch, during Start-jump and a prefetch on the new session',
-    start: ['loadOlder'],
-    later: ['loadOlder'],
-    anytime: [
-      { call: 'switch', afterLater: true },
-      { call: 'ensureAll', afterSwitch: true },
-      { call: 'loadOlder', afterSwitch: true },
-    ],
-    expect: { session: 'B' },
+    "name": "start-jump-during-second-page",
+    "title": "Start-jump while the second older page is in flight",
+    "start": ["loadOlder"],
+    "later": ["loadOlder"],
+    "anytime": [{"call": "ensureAll", "afterLater": true}],
+    "expect": {"full": true},
   },
   {
-    // Two messages reached the server after the chat was opened (another
-    // tab, a finished stream), so a tail request no longer lines up with
-    // what is loaded: a prefetch that notices may ask again by index, and
-    // that second await races the Start-jump too.
-    name: 'start-jump-during-second-page-after-new-messages',
-    title: 'new messages on the server since the chat opened; Start-jump while the second older page is in flight',
-    start: ['loadOlder'],
-    later: ['loadOlder'],
-    anytime: [{ call: 'ensureAll', afterLater: true }],
-    server: { grown: 2 },
-    // Every row the chat opened with, in order and once; the two new ones
-    // come with a full load, or later by the stream, not by paging back.
-    expect: { rows: HISTORY.A },
+    "name": "stale-second-page-after-switch",
+    "title": "the old session's second page lands after a switch, during Start-jump and a prefetch on the new session",
+    "note": "The stale-prefetch race one scroll later: the old session's second page lands after a switch, while the new session loads its history.",
+    "start": ["loadOlder"],
+    "later": ["loadOlder"],
+    "anytime": [{"call": "switch", "afterLater": true}, {"call": "ensureAll", "afterSwitch": true}, {"call": "loadOlder", "afterSwitch": true}],
+    "expect": {"session": "B"},
+  },
+  {
+    "name": "start-jump-during-second-page-after-new-messages",
+    "title": "new messages on the server since the chat opened; Start-jump while the second older page is in flight",
+    "note": "Two messages reached the server after the chat was opened (another tab, a finished stream), so a tail request no longer lines up with what is loaded: a prefetch that notices may ask again by index, and that second await races the Start-jump too. Every row the chat opened with comes back in order and once; the two new ones come with a full load, or later by the stream, not by paging back.",
+    "start": ["loadOlder"],
+    "later": ["loadOlder"],
+    "anytime": [{"call": "ensureAll", "afterLater": true}],
+    "server": {"grown": 2},
+    "expect": {"rows": 90},
   },
 ];
 
@@ -440,6 +436,7 @@ function contextBuiltins() {
 
 // Everything one run of one schedule needs: a fresh context and program, the
 // fake server, the fake clock, and the calls made so far.
+
 class World {
   constructor(job, maker, scenario) {
     this.job = job;
@@ -1161,15 +1158,16 @@ async function explore(job, maker, scenario) {
 
 // ------------------------------------------- extraction (job "file"/"text")
 //
-// jsfix cuts the declarations out with a real parser (esprima, in Python).
-// A fork's own test suite may only have node, so the harness can do it too:
-// a lexer finds the top-level declarations, and the same rule as jsfix
-// decides which ones run. Without scopes, names are approximate: a
-// declaration may now and then be kept or stubbed where the parser would
-// decide otherwise.
+// The harness cuts the two functions, and the declarations they reach, out
+// of the file itself, for `jsfix verify` and for a fork's suite alike: a
+// lexer finds the top-level declarations, and one rule decides which ones
+// run. Without scopes, names are approximate: a declaration may now and then
+// be kept or stubbed where a parser would decide otherwise.
 //
-// The lexer is the one in jsfix/testgen/support/scan.py, written again with
-// the same structure and names, so that one can be checked against the other.
+// The lexer is the one in jsfix/testgen/support/lexer.py, written again with
+// the same structure and names: the fork's structural tests read the file
+// with that one where node may be missing. tests/test_lexer_conformance.py
+// holds the two to each other token for token.
 // It keeps a stack of open brackets that knows what each one opened (a block,
 // a function body, a class body, an object literal, a statement head such as
 // `if (...)`, a call...) and, after every token, what may come next: a
@@ -1177,23 +1175,7 @@ async function explore(job, maker, scenario) {
 // whether a `/` starts a regular expression, and where statements start.
 // tests/test_lexer_conformance.py holds both to esprima.
 
-const TARGETS = ['_loadOlderMessages', '_ensureAllMessagesLoaded'];
-const BUILTINS = new Set(
-  ('undefined NaN Infinity globalThis arguments Object Function Array Number String Boolean Symbol BigInt ' +
-    'Math JSON Date RegExp Error TypeError RangeError SyntaxError ReferenceError EvalError URIError ' +
-    'AggregateError Promise Map Set WeakMap WeakSet WeakRef Proxy Reflect Intl ArrayBuffer DataView ' +
-    'Int8Array Uint8Array Uint8ClampedArray Int16Array Uint16Array Int32Array Uint32Array Float32Array ' +
-    'Float64Array BigInt64Array BigUint64Array parseInt parseFloat isNaN isFinite encodeURIComponent ' +
-    'decodeURIComponent encodeURI decodeURI escape unescape structuredClone setTimeout clearTimeout ' +
-    'setInterval clearInterval requestAnimationFrame cancelAnimationFrame queueMicrotask console').split(' '),
-);
-const WORLD = new Set(['S', 'api', 'msgContent']);
-const STATE_PROPERTIES = {
-  _loadingOlder: ['loadingOlder', '_loadingOlder'],
-  _oldestIdx: ['oldestIdx', '_oldestIdx', 'oldestIndex'],
-  _messagesTruncated: ['truncated', 'messagesTruncated', '_messagesTruncated'],
-  _loadingSessionId: ['loadingSessionId', '_loadingSessionId'],
-};
+// TARGETS, BUILTINS, WORLD and STATE_PROPERTIES come from parts/names.json.
 
 const TOKEN = new RegExp(
   [
@@ -1266,6 +1248,21 @@ class Frame {
     this.keyTokens = [];
     this.keyName = null;
   }
+}
+
+function params(body) {
+  const frame = new Frame('paren', OPERAND, 'params');
+  frame.body = body;
+  return frame;
+}
+
+// The token before is the word `async`, on the same line.
+function isAsyncBefore(previous, newline) {
+  return isToken(previous, 'name', 'async') && !newline;
+}
+
+function isToken(token, kind, value) {
+  return Boolean(token) && token.type === kind && token.value === value;
 }
 
 // All tokens of a program, each {type, value, start, end, depth, starts}
@@ -1657,21 +1654,6 @@ class Lexer {
     if (this.stack.length > 1) return this.stack.pop();
     return new Frame('block', STATEMENT); // an unbalanced closer: read on
   }
-}
-
-function params(body) {
-  const frame = new Frame('paren', OPERAND, 'params');
-  frame.body = body;
-  return frame;
-}
-
-// The token before is the word `async`, on the same line.
-function isAsyncBefore(previous, newline) {
-  return isToken(previous, 'name', 'async') && !newline;
-}
-
-function isToken(token, kind, value) {
-  return Boolean(token) && token.type === kind && token.value === value;
 }
 
 // The code tokens of `text`: every token but the comments.
@@ -2078,14 +2060,11 @@ function findLocal(loader, module, name, seen = new Set()) {
 }
 
 // Names whose use through an import that cannot be loaded leaves the race
-// model without its state (the same list as jsfix/verify/extract.py).
-const STATE_KEYS = new Set([
-  ...Object.values(STATE_PROPERTIES).flat(),
-  'generation', 'bumpGeneration', 'messagesGeneration', '_messagesGeneration', '_bumpMessagesGeneration',
-]);
+// model without its state: the lock, the page index, the generation.
+const STATE_KEYS = new Set([...Object.values(STATE_PROPERTIES).flat(), ...GENERATION_KEYS]);
 
 // The declarations to keep in every module, following names from the two
-// targets: the same rule as jsfix/verify/extract.py's _Reach.
+// targets.
 class Reach {
   constructor(loader, entry) {
     this.loader = loader;

@@ -1,0 +1,91 @@
+// ------------------------------------------------------------------ main
+
+function readStdin() {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', chunk => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
+}
+
+// Writes one JSON line per job: one for a job, one per entry of a batch.
+async function main() {
+  const write = answer => process.stdout.write(JSON.stringify(answer) + '\n');
+  let job;
+  if (process.argv[2]) job = { file: process.argv[2] };
+  else {
+    try {
+      job = JSON.parse(await readStdin());
+    } catch (error) {
+      return write({ ok: false, error: `the job is not JSON: ${error.message}` });
+    }
+  }
+  const watcher = new Watcher();
+  try {
+    for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
+      try {
+        write(await runWatched(watcher, each));
+      } catch (error) {
+        write({ ok: false, error: describeError(error) });
+      }
+    }
+  } finally {
+    watcher.close();
+  }
+}
+
+async function run(job) {
+
+  if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
+    try {
+      let text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      // With a file, its relative imports are followed inside its checkout.
+      job = Object.assign({}, job, extractFromText(text, typeof job.text === 'string' ? null : job.file));
+    } catch (error) {
+      return { ok: false, error: `cannot extract the two functions: ${error.message}` };
+    }
+    if (job.extractOnly) {
+      const { source, sources, declared, state, free, optional, strict, kept, modules, entry } = job;
+      return { ok: true, extraction: { source, sources, declared, state, free, optional, strict, kept, modules, entry } };
+    }
+  }
+  if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
+  const badName = [...(job.free || []), ...(job.declared || [])].find(name => !/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name));
+  if (badName !== undefined) return { ok: false, error: `not a plain identifier: ${JSON.stringify(badName)}` };
+  const badAccess = Object.values(job.state || {}).find(e => !/^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(e));
+  if (badAccess !== undefined) return { ok: false, error: `not an assignable name: ${JSON.stringify(badAccess)}` };
+  let maker;
+  try {
+    maker = job.modules && job.modules.length ? moduleMaker(job) : scriptMaker(job);
+    if (job.modules && job.modules.length) await maker(vm.createContext({}), { linkOnly: true }); // compile errors show here
+  } catch (error) {
+    return { ok: false, error: `the extracted code does not compile: ${describeError(error)}` };
+  }
+  const wanted = job.scenarios ? new Set(job.scenarios) : null;
+  const unknown = wanted ? [...wanted].filter(n => !SCENARIOS.some(s => s.name === n)) : [];
+  if (unknown.length) return { ok: false, error: `unknown scenarios: ${unknown.join(', ')}` };
+  const scenarios = [];
+  for (const scenario of SCENARIOS) {
+    if (wanted && !wanted.has(scenario.name)) continue;
+    let result;
+    try {
+      result = await explore(job, maker, scenario);
+    } catch (error) {
+      return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
+    }
+    scenarios.push(result);
+    progress({ type: 'result', result });
+    if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
+  }
+  return { ok: true, scenarios };
+}
+
+if (IN_WORKER) serveJobs();
+else if (require.main === module) {
+  main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
+}
+
+module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize, run };

@@ -1,0 +1,260 @@
+// ------------------------------------------------------------- the steps
+
+function entryCall(entry) {
+  return typeof entry === 'string' ? entry : entry.call;
+}
+
+// Keys of what may happen next, in exploration order.
+function choices(world) {
+  const keys = [];
+  for (const r of world.requests) if (r.status === 'pending') keys.push(`respond:${r.id}`);
+  if (world.switchState === 'started') keys.push('switch-done');
+  const laterStarted = world.laterDone.some(Boolean);
+  const anytime = world.scenario.anytime || [];
+  // An `afterLater` call does not hold the "later" calls back: it waits for
+  // them, and so does an `afterSwitch` call whose switch waits for them.
+  const waitsForLater = entry => entry.afterLater && !laterStarted;
+  const switchWaits = anytime.some((entry, i) => entryCall(entry) === 'switch' && !world.anytimeDone[i] && waitsForLater(entry));
+  const held = entry => waitsForLater(entry) || (entry.afterSwitch && world.switchState === 'none' && switchWaits);
+  world.anytimeDone.forEach((done, i) => {
+    const entry = anytime[i];
+    if (done || held(entry)) return;
+    if (!(entry.afterSwitch && world.switchState !== 'done')) keys.push(`anytime:${i}`);
+  });
+  const quiet =
+    world.requests.every(r => r.status !== 'pending') &&
+    world.calls.every(c => c.status !== 'pending') &&
+    world.anytimeDone.every((done, i) => done || held(anytime[i])) &&
+    world.switchState !== 'started';
+  if (quiet) {
+    const next = world.laterDone.indexOf(false);
+    if (next >= 0) keys.push(`later:${next}`);
+  }
+  if (world.timers.length) keys.push('timer');
+  return keys;
+}
+
+function requestsSentSince(world, count) {
+  return world.requests.slice(count).map(r => `${r.label} request sent${r.sid !== 'A' ? ` (session ${r.sid})` : ''}`);
+}
+
+function callsSettledSince(world, statuses) {
+  return world.calls
+    .filter((c, i) => statuses[i] === 'pending' && c.status !== 'pending')
+    .map(c => `${c.label} ${c.status === 'resolved' ? 'returns' : 'fails'}`);
+}
+
+async function perform(world, what, later = false) {
+  const before = world.requests.length;
+  if (what === 'switch') {
+    const set = world.program.set;
+    set._loadingSessionId('B');
+    world.S.messages = [];
+    world.S.toolCalls = [];
+    set._messagesTruncated(false);
+    set._oldestIdx(0);
+    set._loadingOlder(false);
+    world.switchState = 'started';
+    await flush();
+    return 'switch to session B starts';
+  }
+  const call = world.call(what, later);
+  await flush();
+  const sent = requestsSentSince(world, before);
+  if (sent.length) return sent.join(', ');
+  const label = call.label;
+  return call.status === 'pending' ? `${label} called, no request yet` : `${label} called, returns without a request`;
+}
+
+// Apply one choice. Returns {text, stutter}.
+async function apply(world, key, onlyChoice) {
+  const [kind, arg] = key.split(':');
+  if (kind === 'respond') {
+    const request = world.requests[Number(arg)];
+    const before = world.requests.length;
+    const failed = world.settle(request);
+    await flush();
+    const who = `${request.label}${request.sid !== 'A' ? ` (session ${request.sid})` : ''}`;
+    const text = failed ? `${who} request fails` : `${who} response`;
+    return { text: [text, ...requestsSentSince(world, before)].join(', '), stutter: false };
+  }
+  if (kind === 'switch-done') {
+    const set = world.program.set;
+    world.S.session = sessionOf('B', null, HISTORY.B - TAIL);
+    world.S.messages = historyOf('B').slice(HISTORY.B - TAIL);
+    set._messagesTruncated(true);
+    set._oldestIdx(HISTORY.B - TAIL);
+    set._loadingSessionId(null);
+    world.switchState = 'done';
+    await flush();
+    return { text: `session B loaded (last ${TAIL} of ${HISTORY.B} messages)`, stutter: false };
+  }
+  if (kind === 'anytime' || kind === 'later') {
+    const index = Number(arg);
+    const list = kind === 'anytime' ? world.scenario.anytime : world.scenario.later;
+    (kind === 'anytime' ? world.anytimeDone : world.laterDone)[index] = true;
+    const entry = list[index];
+    const text = await perform(world, typeof entry === 'string' ? entry : entry.call, kind === 'later');
+    return { text, stutter: false };
+  }
+  // 'timer': time passes. Fire timers in deadline order until one changes
+  // something; a polling loop that keeps re-arming itself is fired again and
+  // again, so a wait that gives up after a while does give up. When nothing
+  // changes within the cap the step is a stutter: the timers only spin.
+  const cap = onlyChoice ? STUTTER_CAP_ALONE : STUTTER_CAP;
+  const start = world.fingerprint();
+  const startClock = world.clock;
+  const before = world.requests.length;
+  const settledBefore = world.calls.map(c => c.status);
+  let fired = null;
+  let count = 0;
+  while (world.timers.length && count < cap) {
+    const t = world.timers.reduce((a, b) => (b.due < a.due || (b.due === a.due && b.id < a.id) ? b : a));
+    world.clock = Math.max(world.clock, t.due);
+    if (t.kind === 'interval') t.due = world.clock + Math.max(1, t.ms);
+    else world.timers = world.timers.filter(x => x !== t);
+    count++;
+    try {
+      caller.run(t.store, () => t.fn(...t.args));
+    } catch (error) {
+      world.errors.push(describeError(error));
+    }
+    await flush();
+    if (world.fingerprint() !== start) {
+      fired = t;
+      break;
+    }
+  }
+  if (!fired) return { text: 'timers fire, nothing changes', stutter: true };
+  const effects = [...requestsSentSince(world, before), ...callsSettledSince(world, settledBefore)];
+  const what =
+    count === 1
+      ? `${world.timerName(fired)} fires`
+      : `${world.timerName(fired)} fires after ${count} timer firings (${world.clock - startClock} ms)`;
+  return { text: [what, ...effects].join(', '), stutter: false };
+}
+
+// Run the scenario once: replay `prefix`, then keep taking the first choice
+// until nothing can happen. Returns the path with the alternatives not taken.
+async function runOnce(job, maker, scenario, prefix, maxSteps) {
+  progress({ type: 'schedule' });
+  const world = new World(job, maker, scenario);
+  await world.load();
+  const trace = [];
+  for (const what of scenario.start || []) {
+    progress({ type: 'next', text: what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called` });
+    trace.push(await perform(world, what));
+    progress({ type: 'step', text: trace[trace.length - 1] });
+    const problem = transcriptProblem(world);
+    if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
+  }
+  const branches = []; // [depth, alternative keys]
+  const taken = []; // the key applied at each depth
+  const end = (kind, problem) =>
+    kind === 'violation'
+      ? { kind, trace: withProblem(trace, problem), problem, world, branches, taken }
+      : { kind, trace, world, branches, taken };
+  for (let depth = 0; ; depth++) {
+    const keys = choices(world);
+    if (!keys.length) break;
+    if (depth >= maxSteps) return end('violation', `livelock: more than ${maxSteps} steps`);
+    let key;
+    if (depth < prefix.length) {
+      key = prefix[depth];
+      if (!keys.includes(key)) throw new Error(`replay diverged at step ${depth}: ${key} not in ${keys}`);
+    } else {
+      key = keys[0];
+      if (keys.length > 1) branches.push([depth, keys.slice(1)]);
+    }
+    if (key.startsWith('later:')) {
+      const problem = settledProblem(world);
+      if (problem) return end('violation', problem);
+    }
+    taken.push(key);
+    const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
+    progress({ type: 'next', text: describeChoice(world, key) });
+    const step = await apply(world, key, keys.length === 1);
+    if (step.stutter) {
+      // The timers only spin. If nothing else could happen this is where the
+      // schedule ends; otherwise another branch covers it.
+      if (keys.length > 1) return end('pruned');
+      return lastChance ? end('violation', lastChance) : end('leaf');
+    }
+    trace.push(step.text);
+    progress({ type: 'step', text: step.text });
+    const problem = transcriptProblem(world);
+    if (problem) return end('violation', problem);
+  }
+  const problem = finalProblem(world);
+  return problem ? end('violation', problem) : end('leaf');
+}
+
+// What a choice is about to do, for a schedule that freezes in it.
+function describeChoice(world, key) {
+  const [kind, arg] = key.split(':');
+  if (kind === 'respond') {
+    const request = world.requests[Number(arg)];
+    return `${request.label}${request.sid !== 'A' ? ` (session ${request.sid})` : ''} response`;
+  }
+  if (kind === 'switch-done') return 'session B loaded';
+  if (kind === 'anytime' || kind === 'later') {
+    const entry = world.scenario[kind][Number(arg)];
+    const what = typeof entry === 'string' ? entry : entry.call;
+    return what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`;
+  }
+  return 'time passes';
+}
+
+function withProblem(trace, problem) {
+  const out = trace.slice();
+  if (out.length) out[out.length - 1] = `${out[out.length - 1]}: ${problem}`;
+  else out.push(problem);
+  return out;
+}
+
+async function explore(job, maker, scenario) {
+  const maxSteps = job.maxSteps || 200;
+  const maxSchedules = job.maxSchedules || 20000;
+  const result = {
+    name: scenario.name,
+    title: scenario.title,
+    verdict: 'holds',
+    holds: true,
+    schedules: 0,
+    complete: true,
+    stopped: null,
+    violation: null,
+    schedule: [],
+    errors: [],
+    skipped: skippedChecks(job, scenario),
+  };
+  progress({ type: 'scenario', name: scenario.name, title: scenario.title, skipped: result.skipped });
+  const stack = [[]];
+  while (stack.length) {
+    const prefix = stack.pop();
+    const run = await runOnce(job, maker, scenario, prefix, maxSteps);
+    if (run.kind === 'leaf' && result.schedules >= maxSchedules) {
+      // One more order to try than the cap allows: nothing is proved.
+      Object.assign(result, { verdict: 'incomplete', holds: false, complete: false });
+      result.stopped = `it reached the cap of ${maxSchedules} schedules`;
+      break;
+    }
+    for (const e of run.world.errors) if (!result.errors.includes(e)) result.errors.push(e);
+    if (run.kind !== 'pruned') result.schedules++;
+    if (job.traces && run.kind !== 'pruned') (result.traces = result.traces || []).push(run.trace);
+    if (run.kind === 'violation') {
+      result.verdict = 'violated';
+      result.holds = false;
+      result.violation = run.problem;
+      result.schedule = run.trace;
+      break;
+    }
+    // Deepest alternatives last, so they are explored first (depth-first).
+    for (const [depth, alternatives] of run.branches) {
+      for (let i = alternatives.length - 1; i >= 0; i--) {
+        stack.push(run.taken.slice(0, depth).concat([alternatives[i]]));
+      }
+    }
+  }
+  return result;
+}

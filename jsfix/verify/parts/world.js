@@ -1,0 +1,251 @@
+class World {
+  constructor(job, maker, scenario) {
+    this.job = job;
+    this.maker = maker;
+    this.scenario = scenario;
+    this.requests = [];
+    this.timers = [];
+    this.clock = 0;
+    this.nextTimerId = 1;
+    this.calls = [];
+    this.errors = [];
+    this.anytimeDone = new Array((scenario.anytime || []).length).fill(false);
+    this.laterDone = new Array((scenario.later || []).length).fill(false);
+    this.switchState = 'none'; // none -> started -> done
+
+    const sandbox = {};
+    const context = vm.createContext(sandbox);
+    this.sandbox = sandbox;
+    const inner = vm.runInContext('({ Promise, Error, JSON })', context);
+    this.Promise = inner.Promise;
+    this.Error = inner.Error;
+
+    const modelled = this.page();
+    const optional = new Set(job.optional || []);
+    for (const name of job.free || []) {
+      if (optional.has(name) || name in modelled) continue;
+      if (contextBuiltins().has(name)) continue;
+      sandbox[name] = PASSED_THROUGH.has(name) ? globalThis[name] : makeStub();
+    }
+    Object.assign(sandbox, modelled);
+    sandbox.window = sandbox.self = vm.runInContext('globalThis', context);
+    // State the file does not declare lives on the page (another script).
+    for (const name of STATE_NAMES) {
+      if (!(job.state && job.state[name])) sandbox[name] = undefined;
+    }
+
+    this.context = context;
+  }
+
+  // Make the program in this world's context and set up session A's paging state.
+  async load() {
+    this.program = await this.maker(this.context);
+    const set = this.program.set;
+    set._loadingOlder(false);
+    set._messagesTruncated(true);
+    set._oldestIdx(HISTORY.A - TAIL);
+    set._loadingSessionId(null);
+  }
+
+  page() {
+    const world = this;
+    const S = {
+      session: sessionOf('A', null, HISTORY.A - TAIL),
+      messages: historyOf('A').slice(HISTORY.A - TAIL),
+      toolCalls: [],
+      busy: false,
+      activeStreamId: null,
+      pendingFiles: [],
+    };
+    const silent = () => {};
+    const record = (...args) => {
+      for (const arg of args) {
+        if (arg && typeof arg === 'object' && 'message' in arg && arg.message !== INJECTED_FAILURE) {
+          const text = `${arg.name || 'Error'}: ${arg.message}`;
+          if (!world.errors.includes(text)) world.errors.push(text);
+        }
+      }
+    };
+    const timer = kind => (fn, delay, ...args) => world.addTimer(kind, fn, delay, args);
+    const cancel = id => {
+      world.timers = world.timers.filter(t => t.id !== id);
+    };
+    return {
+      S,
+      api: (url, opts) => world.request(url, opts),
+      setTimeout: timer('timeout'),
+      setInterval: timer('interval'),
+      requestAnimationFrame: fn => world.addTimer('frame', fn, 16, []),
+      clearTimeout: cancel,
+      clearInterval: cancel,
+      cancelAnimationFrame: cancel,
+      queueMicrotask: fn => world.Promise.resolve().then(fn),
+      console: { log: silent, info: silent, debug: silent, warn: record, error: record, trace: silent },
+      performance: { now: () => world.clock },
+      localStorage: makeStorage(),
+      sessionStorage: makeStorage(),
+      msgContent: m => (m && typeof m.content === 'string' ? m.content : ''),
+      document: makeStub(),
+      $: () => makeStub(),
+    };
+  }
+
+  // The page's state object, wherever the code under test left it.
+  get S() {
+    return this.sandbox.S;
+  }
+
+  // ---- the fake server
+
+  request(url, _opts) {
+    const parsed = new URL(String(url), 'http://page.invalid');
+    const q = parsed.searchParams;
+    if (!q.has('session_id')) return this.Promise.resolve({ ok: true }); // not about a transcript
+    const sid = q.get('session_id');
+    const before = q.has('msg_before') ? Number(q.get('msg_before')) : null;
+    const limit = q.has('msg_limit') ? Number(q.get('msg_limit')) : null;
+    const wantsMessages = q.get('messages') !== '0';
+    // How the server reads the URL decides only what it answers; who asked
+    // is the call running now.
+    let kind = 'full';
+    if (!wantsMessages) kind = 'meta';
+    else if (before !== null || limit !== null) kind = 'page';
+    const call = caller.getStore() || null;
+    const request = {
+      id: this.requests.length,
+      sid,
+      kind,
+      before,
+      limit,
+      status: 'pending',
+      call,
+      label: call ? call.label : 'page',
+    };
+    request.promise = new this.Promise((resolve, reject) => {
+      request.resolve = resolve;
+      request.reject = reject;
+    });
+    this.requests.push(request);
+    if (call) call.requests.push(request);
+    return request.promise;
+  }
+
+  answer(request) {
+    const { sid } = request;
+    if (!(sid in HISTORY)) return { session: null };
+    const grown = grownBy(this.scenario);
+    const all = historyOf(sid, grown);
+    if (request.kind === 'meta') return { session: sessionOf(sid, undefined, 0, grown) };
+    // Messages the server still has: in `olderGone`, none before session
+    // A's loaded tail.
+    const first = this.scenario.server && this.scenario.server.olderGone && sid === 'A' ? HISTORY.A - TAIL : 0;
+    if (request.kind === 'full') return { session: sessionOf(sid, all.slice(first), 0, grown) };
+    const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
+    const end = request.before !== null ? Math.max(0, Math.min(all.length, indexBefore(all, request.before))) : all.length;
+    const start = Math.max(0, end - limit);
+    const session = sessionOf(sid, all.slice(Math.max(start, first), Math.max(end, first)), start, grown);
+    session._messages_truncated = start > first;
+    return { session };
+  }
+
+  settle(request) {
+    const failing = request.call !== null && (this.scenario.fail || []).includes(request.call.what);
+    request.status = failing ? 'failed' : 'answered';
+    if (failing) request.reject(new this.Error(INJECTED_FAILURE));
+    else request.resolve(this.answer(request));
+    return failing;
+  }
+
+  // ---- the fake clock
+
+  addTimer(kind, fn, delay, args) {
+    if (typeof fn !== 'function') return 0;
+    const ms = Math.max(0, Number(delay) || 0);
+    // The timer fires on behalf of whoever set it.
+    const t = { id: this.nextTimerId++, kind, fn, args, ms, due: this.clock + ms, store: caller.getStore() };
+    this.timers.push(t);
+    return t.id;
+  }
+
+  timerName(t) {
+    if (t.kind === 'frame') return 'animation frame';
+    return `${t.ms} ms ${t.kind === 'interval' ? 'interval' : 'timer'}`;
+  }
+
+  // ---- calls
+
+  // Start a call of the file's code; `later` marks one made once all else settled.
+  call(what, later = false) {
+    const spec = CALLS[what];
+    const rank = this.calls.filter(c => c.what === what).length;
+    const label = callsOfKind(this.scenario, what) > 1 ? `${RANKS[rank] || `#${rank + 1}`} ${spec.label}` : spec.label;
+    const call = { what, fn: spec.fn, label, later, status: 'pending', error: null, requests: [] };
+    this.calls.push(call);
+    let promise;
+    try {
+      promise = caller.run(call, () => this.program[what]());
+    } catch (error) {
+      call.status = 'threw';
+      call.error = error;
+      return call;
+    }
+    Promise.resolve(promise).then(
+      () => {
+        call.status = 'resolved';
+      },
+      error => {
+        call.status = 'rejected';
+        call.error = error;
+      },
+    );
+    return call;
+  }
+
+  // A snapshot of everything that can influence what happens next, except
+  // the timer queue: a timer firing that leaves it unchanged did nothing.
+  fingerprint() {
+    let state;
+    try {
+      state = JSON.stringify(this.program.peek());
+    } catch (e) {
+      state = String(e);
+    }
+    const S = this.S;
+    return JSON.stringify([
+      state,
+      STATE_NAMES.map(n => safe(() => this.program.get[n]())),
+      S.session ? S.session.session_id : null,
+      Array.isArray(S.messages) ? S.messages.map(m => m && m.content) : typeof S.messages,
+      this.requests.map(r => r.status),
+      this.calls.map(c => c.status),
+      this.anytimeDone,
+      this.laterDone,
+      this.switchState,
+    ]);
+  }
+}
+
+// A `msg_before` cursor as an index: an index already, or a timestamp
+// (the messages sent before it).
+function indexBefore(all, before) {
+  if (before < TIMESTAMP_BASE) return before;
+  return all.filter(m => m.timestamp < before).length;
+}
+
+const RANKS = ['first', 'second', 'third', 'fourth'];
+
+// How many times a scenario calls `what`, over all its phases.
+function callsOfKind(scenario, what) {
+  const entries = [...(scenario.start || []), ...(scenario.anytime || []), ...(scenario.later || [])];
+  return entries.filter(entry => (typeof entry === 'string' ? entry : entry.call) === what).length;
+}
+
+function safe(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    return `<${e && e.name}>`;
+  }
+}
+
+const flush = () => new Promise(resolve => setImmediate(resolve));
