@@ -94,6 +94,30 @@ def describe_syntax_error(error: esprima.Error) -> str:
     return f"syntax error at line {error.lineNumber}, column {error.column}: {message}"
 
 
+_EXPORT_PREFIX = re.compile(r"export\s+(?:default\s+)?")
+
+
+def statement_sources(text: str) -> list[str]:
+    """Each top-level statement as esprima spans it, as the harness keeps it.
+
+    Without `export`, and a variable statement ending in `;` (joined to the
+    next, a statement left to a line break could run on). Tests and
+    scripts hold the harness's cuts to these.
+    """
+    program, _ = parse_program(text)
+    offsets = Utf16Offsets(text)
+    sources = []
+    for statement in program.body:
+        source = text[offsets.to_index(statement.range[0]) : offsets.to_index(statement.range[1])]
+        inner = getattr(statement, "declaration", None) or statement
+        if source.startswith("export"):
+            source = source[_EXPORT_PREFIX.match(source).end() :]
+        if inner.type == "VariableDeclaration" and not source.rstrip().endswith(";"):
+            source += ";"
+        sources.append(source)
+    return sources
+
+
 def top_level_declarations(program: Node, offsets: Utf16Offsets) -> list[tuple[Declaration, Node]]:
     found = []
 

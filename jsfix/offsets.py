@@ -19,9 +19,14 @@ class Utf16Offsets:
     def __init__(self, text: str) -> None:
         # UTF-16 offset of each astral character: its Python index plus the
         # number of astral characters before it.
-        self._astral_units = [m.start() + n for n, m in enumerate(_ASTRAL.finditer(text))]
+        self._astral_indices = [m.start() for m in _ASTRAL.finditer(text)]
+        self._astral_units = [index + n for n, index in enumerate(self._astral_indices)]
 
     def to_index(self, units: int) -> int:
         if not self._astral_units:
             return units
         return units - bisect.bisect_left(self._astral_units, units)
+
+    def to_utf16(self, index: int) -> int:
+        """The other way: a Python index as UTF-16 code units, as JavaScript counts them."""
+        return index + bisect.bisect_left(self._astral_indices, index)

@@ -1,4 +1,4 @@
-"""Hold the generated tests' scanner and the harness's extraction to esprima on real files.
+"""Hold the fork's two lexers to esprima, and to each other, on real files.
 
     python scripts/check_lexers.py PATH... [--limit N]
 
@@ -7,10 +7,12 @@ distinct version of static/sessions.js in its history (all refs); any other
 directory for the `.js` files under it (no node_modules, no *.min.js, none
 over 1 MB); a file for itself. For each distinct text esprima can parse:
 `jsfix/testgen/support/scan.py` must slice every top-level declaration as
-esprima does and blank exactly esprima's comments, and where the text holds
-the two target functions, `jsfix/verify/harness.js` must extract what
-`jsfix/verify/extract.py` does. Prints the counts and every disagreement;
-exits 1 on any. Without a path it says it skipped.
+esprima does and blank exactly esprima's comments; the harness's lexer
+(`jsfix/verify/harness.js`) must give the same tokens as the generated
+tests' (`jsfix/testgen/support/lexer.py`); and where the text holds the two
+target functions, every statement the harness keeps must be one esprima
+sees, in file order. Prints the counts and every disagreement; exits 1 on
+any. Without a path it says it skipped.
 """
 
 from __future__ import annotations
@@ -26,11 +28,17 @@ from pathlib import Path
 
 import esprima
 
-from jsfix.locate import TARGETS, Refused, parse_program, top_level_declarations
+from jsfix.locate import (
+    TARGETS,
+    Refused,
+    parse_program,
+    statement_sources,
+    top_level_declarations,
+)
 from jsfix.offsets import Utf16Offsets
+from jsfix.testgen.support.lexer import _tokens
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS
-from jsfix.verify.extract import ExtractError, extract
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_history import (
@@ -41,14 +49,14 @@ SESSIONS = "static/sessions.js"
 _EXPORT_PREFIX = re.compile(r"export\s+(?:default\s+)?")
 _NOT_LINE_BREAK = re.compile(r"[^\n\r\u2028\u2029]")
 _BATCH = """
-const { extractFromText } = require(process.argv[1]);
+const { extractFromText, Lexer } = require(process.argv[1]);
 const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const answers = texts.map(text => {
-  try { return extractFromText(text); } catch (error) { return { error: error.message }; }
+  const tokens = new Lexer(text).run().map(t => [t.type, t.value, t.start, t.end, t.depth, t.starts]);
+  try { return { tokens, extraction: extractFromText(text) }; } catch (error) { return { tokens, error: error.message }; }
 });
 process.stdout.write(JSON.stringify(answers));
 """
-_COMPARED = ("kept", "declared", "sources", "source", "state", "strict", "free", "optional")
 
 
 def texts_in(path: Path) -> dict[str, str]:
@@ -123,24 +131,22 @@ def harness_answers(texts: list[str]) -> list[dict]:
     return answers
 
 
-def extraction_problems(text: str, answer: dict) -> list[str]:
-    try:
-        expected = extract(text)
-    except ExtractError as error:
-        return [] if answer == {"error": str(error)} else [f"harness: {answer} where jsfix: {error}"]
+def harness_problems(text: str, answer: dict, has_targets: bool) -> list[str]:
+    offsets = Utf16Offsets(text)
+    tokens = [[k, v, offsets.to_utf16(a), offsets.to_utf16(b), d, s] for k, v, a, b, d, s in _tokens(text)]
+    problems = [] if tokens == answer["tokens"] else ["the two lexers give different tokens"]
+    if not has_targets:
+        return problems
     if "error" in answer:
-        return [f"harness: {answer['error']}"]
-    mine = {
-        "kept": list(expected.kept),
-        "declared": list(expected.declared),
-        "sources": list(expected.sources),
-        "source": expected.source,
-        "state": dict(expected.state_access),
-        "strict": expected.strict,
-        "free": list(expected.free),
-        "optional": list(expected.optional),
-    }
-    return [f"harness {field} differs" for field in _COMPARED if answer[field] != mine[field]]
+        return [*problems, f"harness: {answer['error']}"]
+    statements = statement_sources(text)
+    kept = answer["extraction"]["sources"]
+    if any(source not in statements for source in kept):
+        return [*problems, "harness keeps a statement esprima does not see"]
+    positions = [statements.index(source) for source in kept]
+    if positions != sorted(set(positions)):
+        problems.append("harness keeps statements out of order")
+    return problems
 
 
 def main(argv: list[str]) -> int:
@@ -156,7 +162,7 @@ def main(argv: list[str]) -> int:
         for where, text in texts_in(path).items():
             distinct.setdefault(hashlib.sha256(text.encode()).hexdigest(), (where, text))
     items = list(distinct.values())[: options.limit]
-    problems, unparsable, with_targets = [], 0, []
+    problems, unparsable, with_targets, parsed = [], 0, 0, []
     for where, text in items:
         try:
             spans, blanked = esprima_view(text)
@@ -164,15 +170,16 @@ def main(argv: list[str]) -> int:
             unparsable += 1
             continue
         problems += [f"{where}: {each}" for each in scanner_problems(text, spans, blanked)]
-        if all(name in spans for name in TARGETS):
-            with_targets.append((where, text))
-    if with_targets and shutil.which("node"):
-        answers = harness_answers([text for _, text in with_targets])
-        for (where, text), answer in zip(with_targets, answers, strict=True):
-            problems += [f"{where}: {each}" for each in extraction_problems(text, answer)]
+        has_targets = all(name in spans for name in TARGETS)
+        parsed.append((where, text, has_targets))
+        with_targets += has_targets
+    if parsed and shutil.which("node"):
+        answers = harness_answers([text for _, text, _ in parsed])
+        for (where, text, has_targets), answer in zip(parsed, answers, strict=True):
+            problems += [f"{where}: {each}" for each in harness_problems(text, answer, has_targets)]
     print(
         f"{len(items)} distinct texts: {len(items) - unparsable} parsed by esprima "
-        f"({len(with_targets)} with both targets), {unparsable} not"
+        f"({with_targets} with both targets), {unparsable} not"
     )
     print("\n".join(problems) or "no disagreements")
     return 1 if problems else 0

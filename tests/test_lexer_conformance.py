@@ -3,11 +3,13 @@
 jsfix reads JavaScript without a parser in three places: its fast path
 (`jsfix/scan.py`), the scanner copied into each fork's generated tests
 (`jsfix/testgen/support/scan.py`), and the extraction in the node harness
-(`jsfix/verify/harness.js`). Each must read the programs in
-`fixtures/lexer-corpus/` (and a few fixed files with a tricky prefix) the way
-esprima does: the same top-level declarations with the same spans, the same
-comments, the same code cut out for the harness. The fast path alone may
-decline a program by raising `ScanUncertain`.
+(`jsfix/verify/harness.js`), which `jsfix verify` and the forks' suites both
+run. Each must read the programs in `fixtures/lexer-corpus/` (and a few fixed
+files with a tricky prefix) the way esprima does: the same top-level
+declarations with the same spans, the same comments, the same code cut out
+for the harness. The fast path alone may decline a program by raising
+`ScanUncertain`. The fork's two lexers (the generated tests' and the
+harness's) must also give the same tokens, one for one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import esprima
 import pytest
 from conftest import FIXTURES
 from esprima.nodes import Node
+from extractions import assert_cut_as_esprima_cuts, assert_selection, recorded
 from test_scan import assert_same_as_oracle, esprima_oracle
 from test_testgen import make_fork, run_pytest
 
@@ -40,7 +43,6 @@ from jsfix.scan import ScanUncertain, scan_top_level
 from jsfix.testgen import DEFAULT_OUT, generate_suite
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS
-from jsfix.verify.extract import ExtractError, extract
 
 CORPUS = sorted((FIXTURES / "lexer-corpus").glob("*.js"))
 NODE = shutil.which("node")
@@ -260,21 +262,15 @@ def harness_extractions() -> dict[str, dict]:
 
 @needs_node
 @by_case
-def test_the_harness_cuts_out_what_the_python_extraction_cuts_out(case: str):
+def test_the_harness_cuts_out_what_esprima_and_the_recorded_selection_say(case: str):
     got = harness_extractions()[case]
-    try:
-        expected = extract(case_text(case))
-    except ExtractError as error:
-        assert got == {"error": str(error)}
+    expected = recorded("lexer-corpus/extractions.json")[case]
+    if "error" in expected:
+        assert got == {"error": expected["error"]}
         return
     assert "error" not in got, got["error"]
-    assert got["kept"] == list(expected.kept)
-    assert got["declared"] == list(expected.declared)
-    assert got["sources"] == list(expected.sources)
-    assert got["source"] == expected.source
-    assert got["state"] == dict(expected.state_access)
-    assert got["strict"] == expected.strict
-    assert (got["free"], got["optional"]) == (list(expected.free), list(expected.optional))
+    assert_selection(got, expected, case)
+    assert_cut_as_esprima_cuts(got, case_text(case), case)
 
 
 # --- the known failure, end to end ---------------------------------------------
@@ -294,3 +290,49 @@ def test_a_fixed_file_after_a_regex_after_a_function_gets_a_suite_that_passes(tm
     fork = make_fork(tmp_path / "fork", text.encode("utf-8"), fixed=text)
     outcomes = run_pytest(tmp_path, fork / DEFAULT_OUT)["fork"]
     assert outcomes == dict.fromkeys(suite.structural + suite.behavioural, "passed")
+
+
+# --- the fork's two lexers, token for token ----------------------------------
+#
+# A fork's suite carries two: the generated tests' (Python, so the structural
+# tests run where node is missing) and the harness's (JavaScript, for the
+# extraction under node). They are one design written twice; here they must
+# give the same tokens (kind, value, span in UTF-16 units, depth, statement
+# start) on every program of the corpus and every fixture.
+
+_LEX_BATCH = """
+const { Lexer } = require(process.argv[1]);
+const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const answers = {};
+for (const [name, text] of Object.entries(texts)) {
+  answers[name] = new Lexer(text).run().map(t => [t.type, t.value, t.start, t.end, t.depth, t.starts]);
+}
+process.stdout.write(JSON.stringify(answers));
+"""
+LEXED = {case: case_text(case) for case in CASES} | {
+    path.relative_to(FIXTURES).as_posix(): path.read_bytes().decode("utf-8-sig")
+    for path in sorted(FIXTURES.glob("*/*.js"))
+}
+
+
+@functools.cache
+def harness_tokens() -> dict[str, list]:
+    done = subprocess.run(
+        [NODE, "-e", _LEX_BATCH, str(HARNESS)], input=json.dumps(LEXED), capture_output=True, text=True,
+        encoding="utf-8", timeout=120, check=True,
+    )
+    return json.loads(done.stdout)
+
+
+@needs_node
+@pytest.mark.parametrize("name", sorted(LEXED))
+def test_the_forks_two_lexers_give_the_same_tokens(name: str):
+    from jsfix.testgen.support.lexer import _tokens
+
+    text = LEXED[name]
+    offsets = Utf16Offsets(text)
+    python = [
+        [kind, value, offsets.to_utf16(start), offsets.to_utf16(end), depth, starts]
+        for kind, value, start, end, depth, starts in _tokens(text)
+    ]
+    assert python == harness_tokens()[name]

@@ -1,13 +1,16 @@
-"""Import graphs at their edges: both extractions follow them alike, or both decline alike.
+"""Import graphs at their edges: the extraction follows them, or declines, as recorded.
 
-jsfix's own (esprima, jsfix/verify/extract.py) and the fork's harness (its
-lexer, in harness.js) must keep the same code from the same modules, so a
-fork's suite and `jsfix verify` never disagree. Each case is a small tree
-written here: the two functions import their state from a sibling module.
+The harness's extraction, which `jsfix verify` and a fork's suite both run,
+must keep the code and modules recorded for each tree in
+fixtures/checkouts/esm-state-owner/edge-extractions.json (what the esprima
+extraction jsfix had before kept), or decline with the recorded reason.
+Each case is a small tree written here: the two functions import their
+state from a sibling module.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,7 +18,6 @@ import pytest
 from conftest import FIXTURES
 
 from jsfix.verify import HARNESS, Unverifiable, verify_path
-from jsfix.verify.extract import Unmodelled, extract
 from jsfix.verify.runner import harness_answers
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -37,23 +39,28 @@ def tree(tmp_path: Path, changes: dict[str, tuple[str, str]] = {}, new: dict[str
     return tmp_path
 
 
-def both_extractions(root: Path) -> tuple[object, dict]:
+RECORDED = json.loads((FIXTURES / "checkouts/esm-state-owner/edge-extractions.json").read_text(encoding="utf-8"))
+
+
+def both_extractions(root: Path, case: str) -> tuple[dict, dict]:
+    """What was recorded for the tree of test `case`, and what the harness extracts from it now."""
     path = root / SESSIONS / "older-pages.js"
-    try:
-        ours = extract(path.read_text(encoding="utf-8"), path=path, root=root)
-    except Unmodelled as error:
-        ours = error
     (answer,) = harness_answers({"file": str(path), "extractOnly": True}, 1, timeout=60, harness=HARNESS)
-    return ours, answer
+    return RECORDED[case], answer
 
 
-def assert_same(ours, answer: dict) -> None:
-    if isinstance(ours, Unmodelled):
-        assert answer == {"ok": False, "error": f"cannot extract the two functions: {ours}"}
+def assert_same(ours: dict, answer: dict) -> None:
+    if "error" in ours:
+        assert answer == {
+            "ok": False,
+            "error": f"cannot extract the two functions: {ours['error']}",
+            "reason": ours["error"],
+            "unrunnable": "unmodelled",
+        }
         return
     theirs = answer["extraction"]
-    assert theirs["modules"] == [{"id": module_id, "source": source} for module_id, source in ours.modules]
-    assert (theirs["source"], theirs["state"]) == (ours.source, dict(ours.state_access))
+    assert theirs["modules"] == ours["modules"]
+    assert (theirs["source"], theirs["state"]) == (ours["source"], ours["state"])
 
 
 @needs_node
@@ -74,9 +81,9 @@ def test_a_state_module_that_imports_back_from_the_file_under_test_links_and_hol
     )
     state = root / SESSIONS / "paging-state.js"
     state.write_text("import { noteGeneration } from './older-pages.js';\n" + state.read_text(encoding="utf-8"), encoding="utf-8")
-    ours, answer = both_extractions(root)
+    ours, answer = both_extractions(root, "test_a_state_module_that_imports_back_from_the_file_under_test_links_and_holds")
     assert_same(ours, answer)
-    assert any('from "static/modules/sessions/older-pages.js"' in source for _, source in ours.modules)
+    assert any('from "static/modules/sessions/older-pages.js"' in module["source"] for module in ours["modules"])
     assert verify_path(root / SESSIONS / "older-pages.js", root=root).verdict.value == "holds"
 
 
@@ -92,8 +99,8 @@ def test_two_star_exports_reach_the_state_by_separate_paths(tmp_path: Path):
             "b.js": "export * from './paging-state.js';\n",
         },
     )
-    ours, answer = both_extractions(root)
-    assert not isinstance(ours, Unmodelled)
+    ours, answer = both_extractions(root, "test_two_star_exports_reach_the_state_by_separate_paths")
+    assert "error" not in ours
     assert_same(ours, answer)
 
 
@@ -108,8 +115,8 @@ def test_a_name_re_exported_twice_through_one_module_is_no_cycle(tmp_path: Path)
             "real.js": "export { pagingState as realState, PAGE_SIZE } from './paging-state.js';\n",
         },
     )
-    ours, answer = both_extractions(root)
-    assert not isinstance(ours, Unmodelled)
+    ours, answer = both_extractions(root, "test_a_name_re_exported_twice_through_one_module_is_no_cycle")
+    assert "error" not in ours
     assert_same(ours, answer)
 
 
@@ -126,9 +133,8 @@ def test_state_through_a_namespace_import_is_unverifiable_on_both_sides(tmp_path
     )
     path = root / SESSIONS / "older-pages.js"
     path.write_text(path.read_text(encoding="utf-8").replace("pagingState.", "paging.pagingState."), encoding="utf-8")
-    ours, answer = both_extractions(root)
-    assert isinstance(ours, Unmodelled)
-    assert str(ours) == (
+    ours, answer = both_extractions(root, "test_state_through_a_namespace_import_is_unverifiable_on_both_sides")
+    assert ours["error"] == (
         "_loadOlderMessages in static/modules/sessions/older-pages.js reaches the paging state through "
         "'paging', and 'paging' is a namespace import of './paging-state.js'"
     )

@@ -14,10 +14,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import upstream_file
+from conftest import FIXTURES, upstream_file
+from extractions import assert_cut_as_esprima_cuts, assert_selection, recorded
 
 from jsfix.verify import (
     NodeNotFound,
+    Unverifiable,
     Verdict,
     VerifyError,
     build_job,
@@ -27,7 +29,6 @@ from jsfix.verify import (
     runner,
     verify_source,
 )
-from jsfix.verify.extract import ExtractError
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
@@ -585,14 +586,14 @@ export async function _ensureAllMessagesLoaded() {
   pager.truncated = false;
 }
 """
-    job = build_job(module)
-    assert job["strict"] is True
-    assert job["state"] == {
+    extraction = extract(module)
+    assert extraction.strict is True
+    assert dict(extraction.state_access) == {
         "_loadingOlder": "pager.loadingOlder",
         "_oldestIdx": "pager.oldestIdx",
         "_messagesTruncated": "pager.truncated",
     }
-    assert "api" in job["free"] and "export" not in job["source"]
+    assert "api" in extraction.free and "export" not in extraction.source
     assert violated(verify_source(module))["prefetch-then-start-jump"] == "30 duplicate rows"
 
 
@@ -605,9 +606,10 @@ def test_fixture_shapes_verify_as_their_readmes_say(fixtures_dir: Path):
     assert violated(verify_source(upstream))["prefetch-then-start-jump"] == "30 duplicate rows"
 
 
+@needs_node
 def test_missing_targets_are_a_verify_error():
     with pytest.raises(VerifyError, match="no top-level declaration of _ensureAllMessagesLoaded"):
-        build_job(STATE + GENERATION + PREFETCH)
+        extract(STATE + GENERATION + PREFETCH)
 
 
 @needs_node
@@ -627,6 +629,7 @@ def test_missing_node_raises_node_not_found(monkeypatch):
 # --- extraction --------------------------------------------------------------
 
 
+@needs_node
 def test_extraction_keeps_what_the_functions_use_and_stubs_the_rest():
     text = (
         "function renderMessages() { document.body.innerHTML = S.messages.join(''); }\n"
@@ -670,11 +673,11 @@ def test_extraction_keeps_what_the_functions_use_and_stubs_the_rest():
 def test_a_use_strict_script_runs_strict():
     text = '"use strict";\n' + FIXED
     assert (extract(text).module, extract(text).strict) == (False, True)
-    assert build_job(text)["strict"] is True
     assert harness_extract(text=text)["strict"] is True
     assert harness_extract(text=FIXED)["strict"] is False
 
 
+@needs_node
 def test_extraction_follows_helpers_transitively():
     text = (
         "let _loadingOlder = false;\nlet _messagesTruncated = true;\nlet _oldestIdx = 0;\n"
@@ -704,6 +707,7 @@ def test_extraction_follows_helpers_transitively():
     assert "_messagesTruncated" not in extract(text).declared  # declared, but unused
 
 
+@needs_node
 def test_names_only_probed_with_typeof_stay_undefined():
     text = FIXED.replace(
         "    renderMessages({ preserveScroll: true });\n",
@@ -714,6 +718,7 @@ def test_names_only_probed_with_typeof_stay_undefined():
     assert "_refreshPills" in extraction.free
 
 
+@needs_node
 def test_extraction_cuts_exact_text_after_astral_characters():
     header = "// 🚀 paging for the chat view — “quotes” 𝒳\nconst GREETING = '👋🏽 hi';\n"
     text = header + FIXED
@@ -723,9 +728,10 @@ def test_extraction_cuts_exact_text_after_astral_characters():
     assert extraction.source.endswith(FIXED.rstrip("\n"))
 
 
-def test_a_file_esprima_cannot_parse_is_a_verify_error():
-    with pytest.raises(VerifyError, match="esprima cannot parse"):
-        build_job("async function _loadOlderMessages( {")
+@needs_node
+def test_a_file_that_does_not_parse_is_unverifiable():
+    with pytest.raises(Unverifiable, match="does not parse"):
+        extract(FIXED + "\nfunction render( {\n")
 
 
 # --- the real upstream file, when it is around ------------------------------
@@ -766,20 +772,20 @@ def extraction_cases(fixtures_dir: Path, scratch: Path) -> list[Path]:
 
 @needs_node
 def test_harness_extraction_agrees_with_the_parser(fixtures_dir: Path, tmp_path: Path):
+    """The recorded selection of every fixture, each statement cut as esprima spans it (and upstream's cut)."""
+    expected = recorded("extractions.json")
     for path in extraction_cases(fixtures_dir, tmp_path):
         text = path.read_bytes().decode("utf-8-sig")
-        try:
-            expected = extract(text)
-        except ExtractError:
-            with pytest.raises(VerifyError, match="cannot extract the two functions: no top-level"):
+        wanted = expected.get(path.relative_to(FIXTURES).as_posix()) if path.is_relative_to(FIXTURES) else None
+        if wanted is not None and "error" in wanted:
+            with pytest.raises(VerifyError, match=f"^{wanted['error']}$"):
                 harness_extract(file=str(path))
             continue
         got = harness_extract(file=str(path))
-        assert tuple(got["kept"]) == expected.kept, path
-        assert got["source"] == expected.source, path
-        assert got["state"] == dict(expected.state_access), path
-        assert got["strict"] == expected.strict, path
-        assert set(got["optional"]) == set(expected.optional), path
+        if wanted is not None:
+            assert_selection(got, {key: wanted[key] for key in ("kept", "state", "strict")}, path)
+            assert set(got["optional"]) == set(wanted["optional"]), path
+        assert_cut_as_esprima_cuts(got, text, path)
 
 
 TRICKY = r"""
@@ -809,8 +815,7 @@ export default async function _ensureAllMessagesLoaded() {
 def test_harness_tokenizer_survives_regexes_templates_and_comments():
     got = harness_extract(text=TRICKY)
     assert got["kept"] == ["QUOTES", "ratio", "_loadingOlder", "_oldestIdx", "Pager", "_idle", "_loadOlderMessages", "_ensureAllMessagesLoaded"]
-    assert got["kept"] == list(extract(TRICKY).kept)
-    assert got["source"] == extract(TRICKY).source
+    assert_cut_as_esprima_cuts(got, TRICKY, "TRICKY")
     assert got["strict"] is True
     assert got["source"].startswith("const QUOTES = /['\"`{}]+/g;\nlet ratio = 10 / 2 / 5;\nconst _loadingOlder = false;\n")
 
@@ -1116,7 +1121,7 @@ def test_a_loop_that_never_yields_is_an_incomplete_scenario_and_the_rest_still_r
     # The wait loop without its await spins forever once a prefetch holds the lock.
     frozen = replace_once(FIXED, "      await new Promise(resolve => setTimeout(resolve, 16));\n", "")
     job = build_job(frozen, scenarios=["prefetch-then-start-jump", "full-load-resets-oldest-idx"])
-    report = runner.report_of(run_job({**job, "stallSeconds": 1}), job)
+    report = runner.report_of(run_job({**job, "stallSeconds": 1}))
     stuck, after = report.scenarios
     assert (stuck.verdict, stuck.holds, stuck.complete, stuck.violation) == (Verdict.INCOMPLETE, False, False, None)
     # The first three orders call Start-jump once the prefetch is done; the

@@ -7,14 +7,16 @@
     report.incomplete       # the scenarios whose exploration stopped short
     report.to_json()
 
-Raises NodeNotFound when node is missing, NotApplicable when the file
+The harness (harness.js, built from parts/ by bundle.py) cuts the two
+functions out of the file and runs them, for jsfix and for a fork's suite
+alike. Raises NodeNotFound when node is missing, NotApplicable when the file
 defines neither function, Unverifiable when what they depend on cannot be
 loaded or parsed, and VerifyError when the harness itself fails.
 """
 
-from jsfix.verify.extract import Extraction, extract
+from jsfix.verify.bundle import HARNESS
+from jsfix.verify.extraction import Extraction, extract
 from jsfix.verify.runner import (
-    HARNESS,
     NodeNotFound,
     NotApplicable,
     ScenarioResult,

@@ -14,13 +14,17 @@
 //
 //   {"file": "static/sessions.js"}  or  {"text": "<the file's text>"}
 //     The harness cuts out the two functions and the declarations they use
-//     itself (a tokenizer, see "extraction" below); from a file, an ES
-//     module's relative imports are followed inside its checkout (the
-//     nearest directory up holding .git). Add "extractOnly": true to get
-//     {"ok": true, "extraction": {source, sources, declared, state, free,
-//     optional, strict, kept, modules, entry}} instead of running the scenarios.
+//     itself (a lexer, see "extraction" below), for `jsfix verify` and a
+//     fork's suite alike. From a file (also given with "text", which then
+//     stands for its content), an ES module's relative imports are followed
+//     inside its checkout: "root", or the nearest directory up holding .git.
+//     Add "extractOnly": true to get {"ok": true, "extraction": {source,
+//     sources, declared, state, free, optional, strict, module, kept,
+//     modules, entry}} instead of running the scenarios. When there is
+//     nothing to run, the answer says why ("reason") and "unrunnable": "no
+//     targets" (the file declares neither function) or "unmodelled".
 //
-//   {"source": ..., ...} as jsfix builds it (jsfix parses with esprima):
+//   A job already cut out, as the extraction makes it:
 //   {
 //     "source":   "<JS text>",   // the top-level declarations to run, in file
 //                                //   order: the two functions plus the state
@@ -2137,7 +2141,7 @@ class Reach {
     const order = (a, b) => (a.module.id < b.module.id ? -1 : a.module.id > b.module.id ? 1 : a.user.first - b.user.first);
     for (const { module, user, name, why } of this.unloadable.slice().sort(order)) {
       if (STATE_NAMES.includes(name) || STATE_KEYS.has(name) || readsStateThrough(module.tokens, user, name)) {
-        throw new Error(`${user.names[0]} in ${module.id} reaches the paging state through '${name}', and ${why}`);
+        throw new Unrunnable(`${user.names[0]} in ${module.id} reaches the paging state through '${name}', and ${why}`);
       }
     }
   }
@@ -2165,16 +2169,57 @@ function readsStateThrough(tokens, d, name) {
   return false;
 }
 
+// Why the extraction cannot give the scenarios something to run. `kind` is
+// "no targets" when the file declares neither function (jsfix then calls it
+// not applicable), "unmodelled" for every other reason.
+class Unrunnable extends Error {
+  constructor(message, kind = 'unmodelled') {
+    super(message);
+    this.kind = kind;
+  }
+}
+
 // The two functions and the declarations they reach, in this file and its
-// relative imports (when the file's path is known); see extract.py.
-function extractFromText(text, file) {
-  const loader = new ModuleLoader(file ? checkoutRoot(file) : null);
-  const entry = loader.entry(text, file);
+// relative imports (when the file's path is known), inside `root` (by
+// default the file's checkout: the nearest directory up holding .git).
+function extractFromText(text, file, root) {
+  const loader = new ModuleLoader(root || (file ? checkoutRoot(file) : null));
+  let entry;
+  try {
+    entry = loader.entry(text, file);
+  } catch (error) {
+    // The lexer lost its way: say where V8 finds the file broken, if it does.
+    throw new Unrunnable(syntaxProblem(text, /^\s*(?:import|export)\b/m.test(text)) || error.message);
+  }
   const missing = TARGETS.filter(name => !entry.byName.has(name));
-  if (missing.length) throw new Error(`no top-level declaration of ${missing.join(' or ')}`);
+  if (missing.length === TARGETS.length) throw new Unrunnable(`no top-level declaration of ${missing.join(' or ')}`, 'no targets');
+  if (missing.length) throw new Unrunnable(`no top-level declaration of ${missing.join(' or ')}`);
+  const problem = syntaxProblem(text, entry.module);
+  if (problem) throw new Unrunnable(problem);
   const reach = new Reach(loader, entry);
   reach.refuseUnloadableState();
   return extraction(entry, reach);
+}
+
+// A syntax error anywhere in the file, as V8 reads it (a script, else a
+// module), or null. Without node's vm modules (a harness started without
+// --experimental-vm-modules, outside its worker) a module is not checked.
+function syntaxProblem(text, looksLikeModule) {
+  const kinds = vm.SourceTextModule ? (looksLikeModule ? ['module', 'script'] : ['script', 'module']) : looksLikeModule ? [] : ['script'];
+  let first = null;
+  for (const kind of kinds) {
+    try {
+      if (kind === 'script') new vm.Script(text, { filename: 'the file' });
+      else new vm.SourceTextModule(text, { identifier: 'the file' });
+      return null;
+    } catch (error) {
+      if (error.name !== 'SyntaxError') throw error;
+      first = first || error;
+    }
+  }
+  if (!first) return null;
+  const line = /the file:(\d+)/.exec(String(first.stack));
+  return `the file does not parse${line ? ` (line ${line[1]})` : ''}: ${first.message}`;
 }
 
 function extraction(entry, reach) {
@@ -2233,6 +2278,7 @@ function extraction(entry, reach) {
     free,
     optional: free.filter(name => probed.has(name)),
     strict: entry.strict,
+    module: entry.module,
     kept: kept.map(d => d.names[0]),
     modules: others.map(module => ({ id: module.id, source: withLinks(module, reach.inModule(module).map(d => d.source).join('\n')) })),
     entry: entry.id,
@@ -2422,34 +2468,52 @@ async function main() {
   }
 }
 
-async function run(job) {
+const EXTRACTION_FIELDS = ['source', 'sources', 'declared', 'state', 'free', 'optional', 'strict', 'module', 'kept', 'modules', 'entry'];
 
+// A job with "text" or "file": the same job with the extraction's fields,
+// or the answer that says why there is nothing to run.
+function withExtraction(job) {
+  let text;
+  try {
+    text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
+  } catch (error) {
+    return { answer: { ok: false, error: `cannot read ${job.file}: ${error.message}` } };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    // With a file, its relative imports are followed inside its checkout (or job.root).
+    return { job: Object.assign({}, job, extractFromText(text, job.file || null, job.root || null)) };
+  } catch (error) {
+    const unrunnable = error instanceof Unrunnable ? error.kind : 'unmodelled';
+    return { answer: { ok: false, error: `cannot extract the two functions: ${error.message}`, reason: error.message, unrunnable } };
+  }
+}
+
+// The compiled program to run in every schedule, or the answer that says why it cannot run.
+async function programMaker(job) {
+  const badName = [...(job.free || []), ...(job.declared || [])].find(name => !/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name));
+  if (badName !== undefined) return { answer: { ok: false, error: `not a plain identifier: ${JSON.stringify(badName)}` } };
+  const badAccess = Object.values(job.state || {}).find(e => !/^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(e));
+  if (badAccess !== undefined) return { answer: { ok: false, error: `not an assignable name: ${JSON.stringify(badAccess)}` } };
+  try {
+    const maker = job.modules && job.modules.length ? moduleMaker(job) : scriptMaker(job);
+    if (job.modules && job.modules.length) await maker(vm.createContext({}), { linkOnly: true }); // compile errors show here
+    return { maker };
+  } catch (error) {
+    return { answer: { ok: false, error: `the extracted code does not compile: ${describeError(error)}` } };
+  }
+}
+
+async function run(job) {
   if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
-    try {
-      let text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      // With a file, its relative imports are followed inside its checkout.
-      job = Object.assign({}, job, extractFromText(text, typeof job.text === 'string' ? null : job.file));
-    } catch (error) {
-      return { ok: false, error: `cannot extract the two functions: ${error.message}` };
-    }
-    if (job.extractOnly) {
-      const { source, sources, declared, state, free, optional, strict, kept, modules, entry } = job;
-      return { ok: true, extraction: { source, sources, declared, state, free, optional, strict, kept, modules, entry } };
-    }
+    const extracted = withExtraction(job);
+    if (extracted.answer) return extracted.answer;
+    job = extracted.job;
+    if (job.extractOnly) return { ok: true, extraction: Object.fromEntries(EXTRACTION_FIELDS.map(key => [key, job[key]])) };
   }
   if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
-  const badName = [...(job.free || []), ...(job.declared || [])].find(name => !/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name));
-  if (badName !== undefined) return { ok: false, error: `not a plain identifier: ${JSON.stringify(badName)}` };
-  const badAccess = Object.values(job.state || {}).find(e => !/^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(e));
-  if (badAccess !== undefined) return { ok: false, error: `not an assignable name: ${JSON.stringify(badAccess)}` };
-  let maker;
-  try {
-    maker = job.modules && job.modules.length ? moduleMaker(job) : scriptMaker(job);
-    if (job.modules && job.modules.length) await maker(vm.createContext({}), { linkOnly: true }); // compile errors show here
-  } catch (error) {
-    return { ok: false, error: `the extracted code does not compile: ${describeError(error)}` };
-  }
+  const made = await programMaker(job);
+  if (made.answer) return made.answer;
   const wanted = job.scenarios ? new Set(job.scenarios) : null;
   const unknown = wanted ? [...wanted].filter(n => !SCENARIOS.some(s => s.name === n)) : [];
   if (unknown.length) return { ok: false, error: `unknown scenarios: ${unknown.join(', ')}` };
@@ -2458,7 +2522,7 @@ async function run(job) {
     if (wanted && !wanted.has(scenario.name)) continue;
     let result;
     try {
-      result = await explore(job, maker, scenario);
+      result = await explore(job, made.maker, scenario);
     } catch (error) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }
@@ -2466,7 +2530,7 @@ async function run(job) {
     progress({ type: 'result', result });
     if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
   }
-  return { ok: true, scenarios };
+  return { ok: true, scenarios, kept: job.kept || [] };
 }
 
 if (IN_WORKER) serveJobs();
@@ -2474,4 +2538,4 @@ else if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
-module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize, run };
+module.exports = { SCENARIOS, Lexer, buildFactorySource, extractFromText, tokenize, run };

@@ -1,11 +1,12 @@
 """Running the behavioural check: one node process per file, all scenarios.
 
-`verify_source` extracts the two functions and what they need (see
-`extract.py`), hands them to `harness.js` as a JSON job, and turns its answer
-into a `VerifyReport`. The harness explores every order in which the
-functions' requests and timers can settle; a scenario holds on all of them,
-is violated (with the schedule that breaks it written out step by step), or
-is incomplete when the exploration stopped before it tried every order.
+`verify_source` hands the file's text (and where it lives, for an ES
+module's imports) to `harness.js` as a JSON job and turns its answer into a
+`VerifyReport`. The harness cuts out the two functions and what they need,
+as it does in a fork's suite, and explores every order in which their
+requests and timers can settle; a scenario holds on all of them, is violated
+(with the schedule that breaks it written out step by step), or is
+incomplete when the exploration stopped before it tried every order.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from jsfix.verify.extract import ExtractError, NoTargets, extract
-
-HARNESS = Path(__file__).with_name("harness.js")
+from jsfix.verify.bundle import HARNESS
 
 # Generous: one file takes well under a second; this only stops a run away.
 DEFAULT_TIMEOUT_SECONDS = 60.0
@@ -137,42 +136,41 @@ def build_job(
     max_schedules: int = 20000,
     stop_at_first_failure: bool = False,
 ) -> dict:
-    """The harness job for one file's text (BOM removed). Raises VerifyError.
+    """The harness job for one file's text (BOM removed).
 
     `path` and `root` let an ES module's relative imports be followed inside
     the checkout at `root`; without them, imports become stubs, and paging
     state behind one makes the file Unverifiable.
     """
-    try:
-        extraction = extract(text, path=path, root=root)
-    except NoTargets as error:
-        raise NotApplicable(str(error)) from error
-    except ExtractError as error:  # Unmodelled, or no parse, or one function alone
-        raise Unverifiable(str(error)) from error
-    return {
-        "source": extraction.source,
-        "declared": list(extraction.declared),
-        "state": dict(extraction.state_access),
-        "free": list(extraction.free),
-        "optional": list(extraction.optional),
-        "strict": extraction.strict,
+    job = {
+        "text": text,
         "scenarios": list(scenarios) if scenarios is not None else None,
         "maxSteps": max_steps,
         "maxSchedules": max_schedules,
         "stopAtFirstFailure": stop_at_first_failure,
-        "modules": [{"id": module_id, "source": source} for module_id, source in extraction.modules],
-        "entry": extraction.entry,
-        # Not read by the harness; carried through for the report.
-        "kept": list(extraction.kept),
     }
+    if path is not None:
+        job["file"] = str(Path(path).absolute())
+        job["root"] = str(Path(root).absolute()) if root is not None else None
+    return job
 
 
 def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, harness: Path = HARNESS) -> dict:
     """Run the harness on a job and return its parsed answer (with "ok": true)."""
     (answer,) = harness_answers(job, 1, timeout=timeout, harness=harness)
     if not answer.get("ok"):
-        raise VerifyError(f"the harness could not run the file's code: {answer.get('error')}")
+        raise not_run(answer)
     return answer
+
+
+def not_run(answer: dict) -> VerifyError:
+    """Why the harness ran no scenario, as the exception verify raises for it."""
+    unrunnable = answer.get("unrunnable")
+    if unrunnable == "no targets":
+        return NotApplicable(answer["reason"])
+    if unrunnable is not None:
+        return Unverifiable(answer["reason"])
+    return VerifyError(f"the harness could not run the file's code: {answer.get('error')}")
 
 
 def run_batch(
@@ -206,7 +204,8 @@ def harness_answers(job: dict, count: int, *, timeout: float, harness: Path) -> 
     except subprocess.TimeoutExpired as error:
         raise VerifyError(f"the harness ran longer than {timeout:g} s") from error
     try:
-        answers = [json.loads(line) for line in completed.stdout.splitlines()]
+        # One answer per "\n": JSON may hold U+2028, which splitlines() would split on.
+        answers = [json.loads(line) for line in completed.stdout.split("\n") if line]
     except json.JSONDecodeError:
         answers = []
     if len(answers) != count:
@@ -236,14 +235,14 @@ def verify_source(
     job = build_job(
         text, path=path, root=root, scenarios=scenarios, max_steps=max_steps, max_schedules=max_schedules
     )
-    return report_of(run_job(job, timeout=timeout), job)
+    return report_of(run_job(job, timeout=timeout))
 
 
-def report_of(answer: dict, job: dict) -> VerifyReport:
-    """The harness's answer (with "ok": true) to `job` as a VerifyReport."""
+def report_of(answer: dict) -> VerifyReport:
+    """The harness's answer (with "ok": true) as a VerifyReport."""
     return VerifyReport(
         scenarios=tuple(scenario_result(s) for s in answer["scenarios"]),
-        kept=tuple(job.get("kept", ())),
+        kept=tuple(answer.get("kept", ())),
     )
 
 

@@ -72,7 +72,7 @@ class Reach {
     const order = (a, b) => (a.module.id < b.module.id ? -1 : a.module.id > b.module.id ? 1 : a.user.first - b.user.first);
     for (const { module, user, name, why } of this.unloadable.slice().sort(order)) {
       if (STATE_NAMES.includes(name) || STATE_KEYS.has(name) || readsStateThrough(module.tokens, user, name)) {
-        throw new Error(`${user.names[0]} in ${module.id} reaches the paging state through '${name}', and ${why}`);
+        throw new Unrunnable(`${user.names[0]} in ${module.id} reaches the paging state through '${name}', and ${why}`);
       }
     }
   }
@@ -100,16 +100,57 @@ function readsStateThrough(tokens, d, name) {
   return false;
 }
 
+// Why the extraction cannot give the scenarios something to run. `kind` is
+// "no targets" when the file declares neither function (jsfix then calls it
+// not applicable), "unmodelled" for every other reason.
+class Unrunnable extends Error {
+  constructor(message, kind = 'unmodelled') {
+    super(message);
+    this.kind = kind;
+  }
+}
+
 // The two functions and the declarations they reach, in this file and its
-// relative imports (when the file's path is known); see extract.py.
-function extractFromText(text, file) {
-  const loader = new ModuleLoader(file ? checkoutRoot(file) : null);
-  const entry = loader.entry(text, file);
+// relative imports (when the file's path is known), inside `root` (by
+// default the file's checkout: the nearest directory up holding .git).
+function extractFromText(text, file, root) {
+  const loader = new ModuleLoader(root || (file ? checkoutRoot(file) : null));
+  let entry;
+  try {
+    entry = loader.entry(text, file);
+  } catch (error) {
+    // The lexer lost its way: say where V8 finds the file broken, if it does.
+    throw new Unrunnable(syntaxProblem(text, /^\s*(?:import|export)\b/m.test(text)) || error.message);
+  }
   const missing = TARGETS.filter(name => !entry.byName.has(name));
-  if (missing.length) throw new Error(`no top-level declaration of ${missing.join(' or ')}`);
+  if (missing.length === TARGETS.length) throw new Unrunnable(`no top-level declaration of ${missing.join(' or ')}`, 'no targets');
+  if (missing.length) throw new Unrunnable(`no top-level declaration of ${missing.join(' or ')}`);
+  const problem = syntaxProblem(text, entry.module);
+  if (problem) throw new Unrunnable(problem);
   const reach = new Reach(loader, entry);
   reach.refuseUnloadableState();
   return extraction(entry, reach);
+}
+
+// A syntax error anywhere in the file, as V8 reads it (a script, else a
+// module), or null. Without node's vm modules (a harness started without
+// --experimental-vm-modules, outside its worker) a module is not checked.
+function syntaxProblem(text, looksLikeModule) {
+  const kinds = vm.SourceTextModule ? (looksLikeModule ? ['module', 'script'] : ['script', 'module']) : looksLikeModule ? [] : ['script'];
+  let first = null;
+  for (const kind of kinds) {
+    try {
+      if (kind === 'script') new vm.Script(text, { filename: 'the file' });
+      else new vm.SourceTextModule(text, { identifier: 'the file' });
+      return null;
+    } catch (error) {
+      if (error.name !== 'SyntaxError') throw error;
+      first = first || error;
+    }
+  }
+  if (!first) return null;
+  const line = /the file:(\d+)/.exec(String(first.stack));
+  return `the file does not parse${line ? ` (line ${line[1]})` : ''}: ${first.message}`;
 }
 
 function extraction(entry, reach) {
@@ -168,6 +209,7 @@ function extraction(entry, reach) {
     free,
     optional: free.filter(name => probed.has(name)),
     strict: entry.strict,
+    module: entry.module,
     kept: kept.map(d => d.names[0]),
     modules: others.map(module => ({ id: module.id, source: withLinks(module, reach.inModule(module).map(d => d.source).join('\n')) })),
     entry: entry.id,

@@ -14,13 +14,17 @@
 //
 //   {"file": "static/sessions.js"}  or  {"text": "<the file's text>"}
 //     The harness cuts out the two functions and the declarations they use
-//     itself (a tokenizer, see "extraction" below); from a file, an ES
-//     module's relative imports are followed inside its checkout (the
-//     nearest directory up holding .git). Add "extractOnly": true to get
-//     {"ok": true, "extraction": {source, sources, declared, state, free,
-//     optional, strict, kept, modules, entry}} instead of running the scenarios.
+//     itself (a lexer, see "extraction" below), for `jsfix verify` and a
+//     fork's suite alike. From a file (also given with "text", which then
+//     stands for its content), an ES module's relative imports are followed
+//     inside its checkout: "root", or the nearest directory up holding .git.
+//     Add "extractOnly": true to get {"ok": true, "extraction": {source,
+//     sources, declared, state, free, optional, strict, module, kept,
+//     modules, entry}} instead of running the scenarios. When there is
+//     nothing to run, the answer says why ("reason") and "unrunnable": "no
+//     targets" (the file declares neither function) or "unmodelled".
 //
-//   {"source": ..., ...} as jsfix builds it (jsfix parses with esprima):
+//   A job already cut out, as the extraction makes it:
 //   {
 //     "source":   "<JS text>",   // the top-level declarations to run, in file
 //                                //   order: the two functions plus the state

@@ -36,34 +36,52 @@ async function main() {
   }
 }
 
-async function run(job) {
+const EXTRACTION_FIELDS = ['source', 'sources', 'declared', 'state', 'free', 'optional', 'strict', 'module', 'kept', 'modules', 'entry'];
 
+// A job with "text" or "file": the same job with the extraction's fields,
+// or the answer that says why there is nothing to run.
+function withExtraction(job) {
+  let text;
+  try {
+    text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
+  } catch (error) {
+    return { answer: { ok: false, error: `cannot read ${job.file}: ${error.message}` } };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    // With a file, its relative imports are followed inside its checkout (or job.root).
+    return { job: Object.assign({}, job, extractFromText(text, job.file || null, job.root || null)) };
+  } catch (error) {
+    const unrunnable = error instanceof Unrunnable ? error.kind : 'unmodelled';
+    return { answer: { ok: false, error: `cannot extract the two functions: ${error.message}`, reason: error.message, unrunnable } };
+  }
+}
+
+// The compiled program to run in every schedule, or the answer that says why it cannot run.
+async function programMaker(job) {
+  const badName = [...(job.free || []), ...(job.declared || [])].find(name => !/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name));
+  if (badName !== undefined) return { answer: { ok: false, error: `not a plain identifier: ${JSON.stringify(badName)}` } };
+  const badAccess = Object.values(job.state || {}).find(e => !/^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(e));
+  if (badAccess !== undefined) return { answer: { ok: false, error: `not an assignable name: ${JSON.stringify(badAccess)}` } };
+  try {
+    const maker = job.modules && job.modules.length ? moduleMaker(job) : scriptMaker(job);
+    if (job.modules && job.modules.length) await maker(vm.createContext({}), { linkOnly: true }); // compile errors show here
+    return { maker };
+  } catch (error) {
+    return { answer: { ok: false, error: `the extracted code does not compile: ${describeError(error)}` } };
+  }
+}
+
+async function run(job) {
   if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
-    try {
-      let text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      // With a file, its relative imports are followed inside its checkout.
-      job = Object.assign({}, job, extractFromText(text, typeof job.text === 'string' ? null : job.file));
-    } catch (error) {
-      return { ok: false, error: `cannot extract the two functions: ${error.message}` };
-    }
-    if (job.extractOnly) {
-      const { source, sources, declared, state, free, optional, strict, kept, modules, entry } = job;
-      return { ok: true, extraction: { source, sources, declared, state, free, optional, strict, kept, modules, entry } };
-    }
+    const extracted = withExtraction(job);
+    if (extracted.answer) return extracted.answer;
+    job = extracted.job;
+    if (job.extractOnly) return { ok: true, extraction: Object.fromEntries(EXTRACTION_FIELDS.map(key => [key, job[key]])) };
   }
   if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
-  const badName = [...(job.free || []), ...(job.declared || [])].find(name => !/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(name));
-  if (badName !== undefined) return { ok: false, error: `not a plain identifier: ${JSON.stringify(badName)}` };
-  const badAccess = Object.values(job.state || {}).find(e => !/^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u.test(e));
-  if (badAccess !== undefined) return { ok: false, error: `not an assignable name: ${JSON.stringify(badAccess)}` };
-  let maker;
-  try {
-    maker = job.modules && job.modules.length ? moduleMaker(job) : scriptMaker(job);
-    if (job.modules && job.modules.length) await maker(vm.createContext({}), { linkOnly: true }); // compile errors show here
-  } catch (error) {
-    return { ok: false, error: `the extracted code does not compile: ${describeError(error)}` };
-  }
+  const made = await programMaker(job);
+  if (made.answer) return made.answer;
   const wanted = job.scenarios ? new Set(job.scenarios) : null;
   const unknown = wanted ? [...wanted].filter(n => !SCENARIOS.some(s => s.name === n)) : [];
   if (unknown.length) return { ok: false, error: `unknown scenarios: ${unknown.join(', ')}` };
@@ -72,7 +90,7 @@ async function run(job) {
     if (wanted && !wanted.has(scenario.name)) continue;
     let result;
     try {
-      result = await explore(job, maker, scenario);
+      result = await explore(job, made.maker, scenario);
     } catch (error) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }
@@ -80,7 +98,7 @@ async function run(job) {
     progress({ type: 'result', result });
     if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
   }
-  return { ok: true, scenarios };
+  return { ok: true, scenarios, kept: job.kept || [] };
 }
 
 if (IN_WORKER) serveJobs();
@@ -88,4 +106,4 @@ else if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
-module.exports = { SCENARIOS, buildFactorySource, extractFromText, tokenize, run };
+module.exports = { SCENARIOS, Lexer, buildFactorySource, extractFromText, tokenize, run };
