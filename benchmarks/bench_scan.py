@@ -1,4 +1,4 @@
-"""Time jsfix.scan.scan_top_level on real files: median milliseconds per file.
+"""Time jsfix.javascript.scan.scan_top_level on real files: median milliseconds per file.
 
     .venv/bin/python benchmarks/bench_scan.py [FILE ...]
 
@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from jsfix.scan import ScanUncertain, scan_top_level
+from jsfix.javascript.scan import ScanUncertain, scan_top_level
 
 NAMES = ("_loadOlderMessages", "_ensureAllMessagesLoaded")
 DEFAULT_FILES = ("/tmp/parent.js", "/tmp/fixed.js", "/tmp/head.js")

@@ -32,12 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import Refused, parse_program
+from jsfix.files.process import process_file
+from jsfix.javascript.source import UnreadableSource, decode_source
 from jsfix.outcomes import Outcome
-from jsfix.process import process_file
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import Refused, parse_program
 from jsfix.settings import Mode, Settings
-from jsfix.source import UnreadableSource, decode_source
 
 FIXTURES = ROOT / "fixtures"
 
@@ -186,7 +186,7 @@ def check_one(data: bytes, directory: Path, mode: Mode = Mode.WRITE) -> tuple[st
         if after != data:
             return ended, reason, f"{ended} but the file changed: {reason}"
         if result.outcome is Outcome.WOULD_FIX and mode is Mode.DRY_RUN:
-            # A preview trusts tree-sitter's screen (jsfix/syntax.py) where it
+            # A preview trusts tree-sitter's screen (jsfix/javascript/syntax.py) where it
             # sees nothing: a file broken in a way the screen misses may be
             # previewed and then refused by the write (benchmarks/syntax_agreement.py
             # counts how often). Otherwise its diff must be as sound as a write.

@@ -8,7 +8,7 @@ decodes as UTF-8 it prints:
 1. the whole-file verdicts of esprima and of tree-sitter (both clean, both
    find an error, only one does; for errors found by both, whether on the same
    line), once for tree-sitter's ERROR and MISSING nodes alone and once for the
-   whole screen of jsfix/syntax.py (those nodes plus its checks);
+   whole screen of jsfix/javascript/syntax.py (those nodes plus its checks);
 2. for the inputs that need the fix, whether the preview (`apply --dry-run`)
    ends like the write (`apply`): same outcome and same reason. A mismatch is
    a file tree-sitter accepts and esprima rejects: the preview shows a diff,
@@ -33,13 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fuzz import mutate, seeds
 
-from jsfix import syntax
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import Refused, parse_program
+from jsfix.files.process import process_file
+from jsfix.javascript import syntax
+from jsfix.javascript.source import UnreadableSource, decode_source
 from jsfix.outcomes import Outcome
-from jsfix.process import process_file
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import Refused, parse_program
 from jsfix.settings import Mode, Settings
-from jsfix.source import UnreadableSource, decode_source
 
 
 def hostile_inputs() -> list[tuple[str, bytes]]:

@@ -16,8 +16,8 @@ from typing import Annotated
 import typer
 
 from jsfix import __version__
-from jsfix.discover import read_path_list
-from jsfix.fleet import default_jobs, run
+from jsfix.files.discover import read_path_list
+from jsfix.files.fleet import default_jobs, run
 from jsfix.outcomes import (
     EXIT_NO_NODE,
     EXIT_USAGE,
@@ -28,7 +28,7 @@ from jsfix.outcomes import (
     file_line,
     most_serious,
 )
-from jsfix.process import display_path
+from jsfix.paths import display_path
 from jsfix.settings import DEFAULT_JS, DEFAULT_OUT, Mode, Settings
 
 app = typer.Typer(
@@ -230,7 +230,7 @@ def finish(report: Report, settings: Settings, json_target: str | None, summary_
     if json_target is not None:
         write_json(report_json(report, settings), json_target)
     if summary_target is not None:
-        from jsfix.summary import markdown_summary
+        from jsfix.report.summary import markdown_summary
 
         write_text_to(markdown_summary(report, settings), summary_target, "the summary")
     if json_target != "-" and summary_target != "-":
@@ -313,8 +313,8 @@ def require_node() -> None:
 @app.command()
 def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: FromFileOption = None) -> None:
     """Run each file's own two functions under node through every race scenario."""
-    from jsfix.discover import select_files
-    from jsfix.verify.files import verify_file
+    from jsfix.files.discover import select_files
+    from jsfix.verify.verify_file import verify_file
 
     require_node()
     cwd = Path.cwd()
@@ -368,8 +368,8 @@ def gen_tests(
     ] = False,
 ) -> None:
     """Write a regression suite fitted to the fixed file: structural tests and race scenarios."""
-    from jsfix.testgen import GenSettings  # loads libcst for this command only
-    from jsfix.testgen import gen_tests as generate
+    from jsfix.files.gen_tests import GenSettings  # loads libcst for this command only
+    from jsfix.files.gen_tests import gen_tests as generate
 
     report = generate(GenSettings(repo=repo, js=js, out=out, force=force, cwd=Path.cwd()))
     for line in report.lines():

@@ -81,7 +81,7 @@ class Report:
     results: list[FileResult] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     patches: dict[str, str] = field(default_factory=dict)  # repository root -> patch file
-    suites: list = field(default_factory=list)  # jsfix.suites.SuiteResult per fixed file, under --with-tests
+    suites: list = field(default_factory=list)  # jsfix.files.suites.SuiteResult per fixed file, under --with-tests
     patch_error: str = ""  # why no patch was written (git does not know the author)
 
     def counts(self) -> Counter:

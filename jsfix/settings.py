@@ -30,7 +30,7 @@ class Settings:
     cwd: Path = Path(".")
     progress: bool = False  # a progress bar on standard error (only shown on a terminal)
     verbose: bool = False  # also list the files that needed nothing
-    with_tests: bool = False  # write each repository's regression suite beside its fix (jsfix.suites)
+    with_tests: bool = False  # write each repository's regression suite beside its fix (jsfix.files.suites)
     force: bool = False  # with_tests: replace suite files edited by hand or not written by jsfix
 
     @property

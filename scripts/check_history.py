@@ -7,7 +7,7 @@ reachable from any ref (every change of the path, `git log --all -m --raw`),
 side branches and tags included, not only the first-parent line. Each stands in for the forks cut from it. Every
 version is planned (`check`); unless --no-verify, the race model also runs on
 it and, where jsfix would change it, on jsfix's output, and the two verdicts
-must agree (see jsfix/agreement.py). Prints the count per outcome and every
+must agree (see jsfix/verify/agreement.py). Prints the count per outcome and every
 disagreement; exits 1 on any. Without a path it says it skipped.
 """
 
@@ -52,7 +52,7 @@ def blob_text(checkout: str, blob: str) -> str:
 
 
 def judge_blob(checkout: str, verify: bool, blob: str) -> dict:
-    from jsfix.agreement import Judgement, judge, race_verdict
+    from jsfix.verify.agreement import Judgement, judge, race_verdict
 
     try:
         text = blob_text(checkout, blob)

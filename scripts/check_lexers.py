@@ -28,14 +28,14 @@ from pathlib import Path
 
 import esprima
 
-from jsfix.locate import (
+from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.plan.locate import (
     TARGETS,
     Refused,
     parse_program,
     statement_sources,
     top_level_declarations,
 )
-from jsfix.offsets import Utf16Offsets
 from jsfix.testgen.support.lexer import _tokens
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS

@@ -27,8 +27,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from conftest import must_fix_cases
 from mutation import measure
 
-from jsfix.fix import plan_fix
-from jsfix.source import decode_source
+from jsfix.javascript.source import decode_source
+from jsfix.plan.fix import plan_fix
 
 FIX_COMMIT = "fb822239"
 

@@ -11,9 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import Refused
-from jsfix.source import decode_source
+from jsfix.javascript.source import decode_source
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import Refused
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

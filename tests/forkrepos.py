@@ -123,7 +123,7 @@ def snapshot_of_this_checkout(target: Path) -> Path:
 
 def suite_for(case: str):
     """The suite gen-tests writes for the fixture's fixed text (its test counts follow the harness)."""
-    from jsfix.source import decode_source
+    from jsfix.javascript.source import decode_source
     from jsfix.testgen import generate_suite
 
     return generate_suite(decode_source(fixture(case, "expected.js")).text)

@@ -13,8 +13,8 @@ import shutil
 import pytest
 from conftest import Case, all_cases
 
-from jsfix.agreement import FAILED, HOLDS, VIOLATED, judge
-from jsfix.source import decode_source
+from jsfix.javascript.source import decode_source
+from jsfix.verify.agreement import FAILED, HOLDS, VIOLATED, judge
 
 CASES = all_cases()
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
+from jsfix.files.process import process_file
 from jsfix.outcomes import Outcome
-from jsfix.process import process_file
 from jsfix.settings import Mode, Settings
 from jsfix.verify import Unverifiable, verify_path
 
@@ -129,7 +129,7 @@ def test_a_module_fork_gets_a_suite_that_passes(case: str, tmp_path: Path):
     import subprocess
     import sys
 
-    from jsfix.testgen import GenSettings, gen_tests
+    from jsfix.files.gen_tests import GenSettings, gen_tests
 
     root = checkout(case, tmp_path)
     name = next(name for name, wanted in expected(case).items() if wanted.get("verify") == "holds")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from jsfix import cli, verify
 from jsfix.outcomes import EXIT_FOUND, EXIT_NO_NODE, EXIT_PROBLEM, EXIT_UNVERIFIABLE
-from jsfix.verify import files as verify_files
+from jsfix.verify import verify_file as verify_files
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 runner = CliRunner()

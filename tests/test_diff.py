@@ -7,8 +7,8 @@ import difflib
 import pytest
 from conftest import Case, must_fix_cases
 
-from jsfix.diff import split_lines, unified_diff
-from jsfix.source import decode_source
+from jsfix.javascript.source import decode_source
+from jsfix.report.diff import split_lines, unified_diff
 
 MUST_FIX = must_fix_cases()
 

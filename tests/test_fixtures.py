@@ -16,13 +16,13 @@ from conftest import (
     outcome_cases,
 )
 
-from jsfix.edits import apply_edits
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import locate_targets, parse_program
+from jsfix.files.process import process_file
+from jsfix.javascript.source import decode_source
 from jsfix.outcomes import Outcome
-from jsfix.process import process_file
+from jsfix.plan.edits import apply_edits
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import locate_targets, parse_program
 from jsfix.settings import Mode, Settings
-from jsfix.source import decode_source
 
 MUST_FIX = must_fix_cases()
 OUTCOMES = outcome_cases()

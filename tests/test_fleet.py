@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jsfix import discover
 from jsfix.cli import app
-from jsfix.discover import select_files
-from jsfix.fleet import run
+from jsfix.files import discover
+from jsfix.files.discover import select_files
+from jsfix.files.fleet import run
+from jsfix.files.process import process_file
+from jsfix.files.progress import progress_reporter
 from jsfix.outcomes import EXIT_PROBLEM, EXIT_USAGE, Outcome
-from jsfix.patches import SUBJECT, patch_file_name, quote_path
-from jsfix.process import process_file
-from jsfix.progress import progress_reporter
+from jsfix.report.patches import SUBJECT, patch_file_name, quote_path
 from jsfix.settings import Mode, Settings
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -257,7 +257,7 @@ def test_a_file_naming_neither_function_is_not_applicable_without_being_parsed(
     def no_parsing(text):
         raise AssertionError("parsed")
 
-    monkeypatch.setattr("jsfix.process.plan_fix", no_parsing)
+    monkeypatch.setattr("jsfix.files.process.plan_fix", no_parsing)
     path = tmp_path / "app.js"
     path.write_text("function hello() { return 'this file does not even parse' +; }\n")
     result = process_file(path, Settings(mode=Mode.CHECK, cwd=tmp_path))
@@ -437,7 +437,7 @@ def die_on_bob(path, settings):
 
 
 def test_a_worker_that_dies_fails_its_file_and_the_run_still_reports_every_file(fleet: Path, monkeypatch):
-    monkeypatch.setattr("jsfix.fleet.process_file", die_on_bob)
+    monkeypatch.setattr("jsfix.files.fleet.process_file", die_on_bob)
     report = run([Path(".")], Settings(mode=Mode.CHECK, jobs=2, cwd=fleet))
     assert [each.path for each in report.results] == CHOSEN
     died = {each.path: each.reason for each in report.results if each.outcome is Outcome.FAILED}

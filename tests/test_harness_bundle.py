@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from jsfix.locate import TARGETS
+from jsfix.plan.locate import TARGETS
 from jsfix.testgen.behavioural import harness_scenarios
 from jsfix.verify.bundle import HARNESS, ORDER, PARTS, build_harness, names, scenarios
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import parse_program
+from jsfix.files.process import process_file
 from jsfix.outcomes import EXIT_PROBLEM, FileResult, Outcome
-from jsfix.process import process_file
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import parse_program
 from jsfix.settings import Mode, Settings
 
 BASE = (FIXTURES / "upstream-parent" / "input.js").read_text(encoding="utf-8")
@@ -525,15 +525,15 @@ def test_a_symlink_is_written_through_to_its_target(tmp_path: Path):
 def test_a_file_changed_between_reading_and_writing_is_not_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = write_base(tmp_path)
     someone_elses = BASE.replace("Chat sidebar", "Chat sidebar (edited meanwhile)")
-    import jsfix.process
+    import jsfix.files.process
 
-    real_check = jsfix.process.check_fixed_text
+    real_check = jsfix.files.process.check_fixed_text
 
     def check_while_someone_edits(fixed_text: str):
         path.write_text(someone_elses)
         return real_check(fixed_text)
 
-    monkeypatch.setattr(jsfix.process, "check_fixed_text", check_while_someone_edits)
+    monkeypatch.setattr(jsfix.files.process, "check_fixed_text", check_while_someone_edits)
     result = process_file(path, Settings(mode=Mode.WRITE, cwd=tmp_path))
     assert (result.outcome, result.reason) == (Outcome.REFUSED, "changed on disk while jsfix was working, so it was not written")
     assert path.read_text() == someone_elses
@@ -541,12 +541,12 @@ def test_a_file_changed_between_reading_and_writing_is_not_overwritten(tmp_path:
 
 def test_an_interrupted_write_leaves_the_original_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = write_base(tmp_path)
-    import jsfix.process
+    import jsfix.files.write
 
     def full_disk(source, destination):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(jsfix.process.os, "replace", full_disk)
+    monkeypatch.setattr(jsfix.files.write.os, "replace", full_disk)
     result = process_file(path, Settings(mode=Mode.WRITE, cwd=tmp_path))
     assert (result.outcome, result.reason) == (
         Outcome.REFUSED,
@@ -558,12 +558,12 @@ def test_an_interrupted_write_leaves_the_original_whole(tmp_path: Path, monkeypa
 
 def test_a_directory_that_refuses_new_files_leaves_the_original_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = write_base(tmp_path)
-    import jsfix.process
+    import jsfix.files.write
 
     def no_new_files(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(jsfix.process.tempfile, "mkstemp", no_new_files)
+    monkeypatch.setattr(jsfix.files.write.tempfile, "mkstemp", no_new_files)
     result = process_file(path, Settings(mode=Mode.WRITE, cwd=tmp_path))
     assert (result.outcome, result.reason) == (Outcome.REFUSED, "could not be replaced (Permission denied); the original is unchanged")
     assert path.read_text() == BASE

@@ -1,7 +1,7 @@
 """Every hand-written JavaScript lexer, held to esprima on one corpus of tricky programs.
 
 jsfix reads JavaScript without a parser in three places: its fast path
-(`jsfix/scan.py`), the scanner copied into each fork's generated tests
+(`jsfix/javascript/scan.py`), the scanner copied into each fork's generated tests
 (`jsfix/testgen/support/scan.py`), and the extraction in the node harness
 (`jsfix/verify/harness.js`), which `jsfix verify` and the forks' suites both
 run. Each must read the programs in `fixtures/lexer-corpus/` (and a few fixed
@@ -30,16 +30,16 @@ from extractions import assert_cut_as_esprima_cuts, assert_selection, recorded
 from test_scan import assert_same_as_oracle, esprima_oracle
 from test_testgen import make_fork, run_pytest
 
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import (
+from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.javascript.scan import ScanUncertain, scan_top_level
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import (
     Declaration,
     Refused,
     locate_targets,
     parse_program,
     top_level_declarations,
 )
-from jsfix.offsets import Utf16Offsets
-from jsfix.scan import ScanUncertain, scan_top_level
 from jsfix.testgen import DEFAULT_OUT, generate_suite
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS
@@ -122,7 +122,7 @@ def test_the_corpus_is_large_and_esprima_reads_all_of_it():
         esprima_reading(case)  # raises Refused on a syntax error
 
 
-# --- jsfix/scan.py, the fast path --------------------------------------------
+# --- jsfix/javascript/scan.py, the fast path --------------------------------------------
 
 
 @by_case

@@ -7,12 +7,12 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from jsfix import locate
-from jsfix.fix import plan_fix
-from jsfix.jsast import walk
-from jsfix.locate import locate_targets
-from jsfix.scan import scan_top_level
-from jsfix.source import decode_source
+from jsfix.javascript.jsast import walk
+from jsfix.javascript.scan import scan_top_level
+from jsfix.javascript.source import decode_source
+from jsfix.plan import locate
+from jsfix.plan.fix import plan_fix
+from jsfix.plan.locate import locate_targets
 
 INPUTS = sorted(FIXTURES.glob("*/input.js"))
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXTURES
 from mutation import SLOTS, measure, oracle, statement_deletions
 
-from jsfix.source import decode_source
+from jsfix.javascript.source import decode_source
 
 pytestmark = pytest.mark.slow
 

@@ -16,10 +16,10 @@ import pytest
 from conftest import FIXTURES
 from typer.testing import CliRunner
 
-from jsfix import syntax
 from jsfix.cli import app
+from jsfix.files.process import process_file
+from jsfix.javascript import syntax
 from jsfix.outcomes import EXIT_PROBLEM, Outcome
-from jsfix.process import process_file
 from jsfix.settings import Mode, Settings
 
 BROKEN = "let brokenHere = ;"
@@ -94,7 +94,7 @@ def test_the_line_numbers_above_are_the_fixtures_own():
 
 def test_esprima_wins_when_tree_sitter_alone_sees_an_error(tmp_path, monkeypatch):
     """The screen only decides who looks next: a file esprima accepts is not refused."""
-    monkeypatch.setattr("jsfix.process.looks_clean", lambda _text: False)
+    monkeypatch.setattr("jsfix.files.process.looks_clean", lambda _text: False)
     path = tmp_path / "sessions.js"
     path.write_bytes((FIXTURES / "upstream-parent" / "input.js").read_bytes())
     assert process_file(path, Settings(mode=Mode.CHECK, cwd=tmp_path)).outcome is Outcome.WOULD_FIX
@@ -105,7 +105,7 @@ def test_a_clean_preview_takes_no_full_parse(tmp_path, monkeypatch):
     def no_full_parse(_text):
         raise AssertionError("the full parse ran")
 
-    monkeypatch.setattr("jsfix.locate.parse_program", no_full_parse)
+    monkeypatch.setattr("jsfix.plan.locate.parse_program", no_full_parse)
     path = tmp_path / "sessions.js"
     path.write_bytes((FIXTURES / "upstream-parent" / "input.js").read_bytes())
     result = process_file(path, Settings(mode=Mode.DRY_RUN, cwd=tmp_path))

@@ -31,13 +31,13 @@ from conftest import FIXTURES, Case, assert_only_insertions, must_fix_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jsfix.edits import Edit
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import parse_program
+from jsfix.files.process import process_file
+from jsfix.javascript.source import decode_source
 from jsfix.outcomes import Outcome
-from jsfix.process import process_file
+from jsfix.plan.edits import Edit
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import parse_program
 from jsfix.settings import Mode, Settings
-from jsfix.source import decode_source
 
 try:
     from jsfix.verify import verify_source

@@ -37,8 +37,8 @@ from forkrepos import (
     tree,
 )
 
-from jsfix.patches import SUBJECT
-from jsfix.source import decode_source
+from jsfix.javascript.source import decode_source
+from jsfix.report.patches import SUBJECT
 from jsfix.testgen import generate_suite
 
 pytestmark = pytest.mark.skipif(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES
 
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import Refused
-from jsfix.offsets import Utf16Offsets
+from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import Refused
 
 FIXED = (FIXTURES / "fully-fixed" / "input.js").read_text(encoding="utf-8")
 

@@ -1,4 +1,4 @@
-"""Tests for jsfix.scan: the lexer pre-pass must agree with esprima or refuse."""
+"""Tests for jsfix.javascript.scan: the lexer pre-pass must agree with esprima or refuse."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from conftest import upstream_file
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from jsfix.scan import Head, Mention, ScanUncertain, TopLevel, scan_top_level
+from jsfix.javascript.scan import Head, Mention, ScanUncertain, TopLevel, scan_top_level
 
 NAMES = ("_loadOlderMessages", "_ensureAllMessagesLoaded")
 REPO = pathlib.Path(__file__).resolve().parent.parent

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from conftest import FIXTURES
 
-from jsfix.testgen import DEFAULT_OUT, GenOutcome, GenSettings, gen_tests
+from jsfix.files.gen_tests import GenOutcome, GenSettings, gen_tests
+from jsfix.testgen import DEFAULT_OUT
 
 # In this project's words: a session fixture that needs a server nobody runs.
 SERVER_CONFTEST = '''\

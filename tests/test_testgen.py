@@ -24,23 +24,20 @@ from typer.testing import CliRunner
 
 from jsfix import __version__
 from jsfix.cli import app
-from jsfix.fix import plan_fix
-from jsfix.jsast import walk
-from jsfix.locate import locate_targets, parse_program, top_level_declarations
-from jsfix.offsets import Utf16Offsets
-from jsfix.outcomes import EXIT_PROBLEM
-from jsfix.source import decode_source
-from jsfix.testgen import (
-    DEFAULT_JS,
-    DEFAULT_OUT,
+from jsfix.files.gen_tests import (
     FileState,
     GenOutcome,
     GenSettings,
-    NotGenerated,
     file_state,
     gen_tests,
-    generate_suite,
 )
+from jsfix.javascript.jsast import walk
+from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.javascript.source import decode_source
+from jsfix.outcomes import EXIT_PROBLEM
+from jsfix.plan.fix import plan_fix
+from jsfix.plan.locate import locate_targets, parse_program, top_level_declarations
+from jsfix.testgen import DEFAULT_JS, DEFAULT_OUT, NotGenerated, generate_suite
 from jsfix.testgen.anchors import find_anchors
 from jsfix.testgen.behavioural import behavioural_tests, harness_scenarios
 from jsfix.testgen.structural import structural_tests
@@ -834,7 +831,7 @@ def test_a_violated_scenario_fails_its_test_with_the_schedule_and_a_holding_one_
 
 
 def test_every_structural_test_names_the_rule_that_adds_what_it_pins():
-    from jsfix.rules import RULES
+    from jsfix.plan.rules import RULES
 
     tests = structural_tests_for(fixed_text(next(case for case in MUST_FIX if case.name == "upstream-parent")))
     assert {test.rule for test in tests} == {rule.name for rule in RULES}

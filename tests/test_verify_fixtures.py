@@ -7,8 +7,8 @@ import shutil
 import pytest
 from conftest import Case, must_fix_cases
 
-from jsfix.fix import plan_fix
-from jsfix.source import decode_source
+from jsfix.javascript.source import decode_source
+from jsfix.plan.fix import plan_fix
 from jsfix.verify import verify_source
 
 MUST_FIX = must_fix_cases()

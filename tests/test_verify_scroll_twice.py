@@ -11,7 +11,7 @@ import shutil
 import pytest
 from conftest import Case, must_fix_cases
 
-from jsfix.source import decode_source
+from jsfix.javascript.source import decode_source
 from jsfix.verify import Verdict, verify_source
 
 MUST_FIX = must_fix_cases()

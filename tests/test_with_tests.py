@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from jsfix import __version__
 from jsfix.cli import app
 from jsfix.outcomes import EXIT_PROBLEM, EXIT_USAGE
-from jsfix.patches import SUBJECT
+from jsfix.report.patches import SUBJECT
 from jsfix.testgen.behavioural import harness_scenarios
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -297,7 +297,7 @@ def test_a_suite_that_cannot_be_generated_undoes_the_fix(forks: Path, monkeypatc
     def broken(text, **options):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("jsfix.suites.generate_suite", broken)
+    monkeypatch.setattr("jsfix.files.suites.generate_suite", broken)
     result = jsfix("apply", "--with-tests", "--json", "-", "alice")
     assert result.exit_code == EXIT_PROBLEM
     entry = json.loads(result.stdout)["files"][0]
@@ -311,14 +311,14 @@ def test_a_suite_that_cannot_be_generated_undoes_the_fix(forks: Path, monkeypatc
 
 
 def test_a_suite_file_that_cannot_be_written_undoes_the_module_and_the_fix(forks: Path, monkeypatch):
-    from jsfix.testgen.writing import write_text
+    from jsfix.files.write import write_text
 
     def harness_fails(path: Path, text: str) -> None:
         if path.name == Path(HARNESS).name:
             raise PermissionError(13, "Permission denied", str(path))
         write_text(path, text)
 
-    monkeypatch.setattr("jsfix.suites.write_text", harness_fails)
+    monkeypatch.setattr("jsfix.files.suites.write_text", harness_fails)
     result = jsfix("apply", "--with-tests", "--json", "-", "alice")
     assert result.exit_code == EXIT_PROBLEM
     entry = json.loads(result.stdout)["files"][0]

@@ -1,13 +1,13 @@
-"""jsfix gen-tests: a regression suite fitted to a fork's fixed sessions.js.
+"""jsfix gen-tests, the pure half: a regression suite fitted to a fork's fixed sessions.js.
 
-    suite = generate_suite(text)                 # pure: the files, no I/O
-    report = gen_tests(GenSettings(repo=Path(".")))   # writes them safely
+    suite = generate_suite(text)      # the files of the suite, no I/O
 
 The suite is one pytest module, built as a libcst tree, with structural tests
 whose anchors come from the fixed file itself (see `anchors.py`) and one
 behavioural test per race scenario of the node harness, which is written
 beside the module. The fork needs nothing but pytest (and node for the
-behavioural tests, which skip without it).
+behavioural tests, which skip without it). Writing the files into a fork,
+never over a hand edit, is `jsfix.files.gen_tests`.
 """
 
 from jsfix.testgen.suite import (
@@ -17,25 +17,11 @@ from jsfix.testgen.suite import (
     Suite,
     generate_suite,
 )
-from jsfix.testgen.writing import (
-    FileState,
-    GenOutcome,
-    GenReport,
-    GenSettings,
-    file_state,
-    gen_tests,
-)
 
 __all__ = [
     "DEFAULT_JS",
     "DEFAULT_OUT",
-    "FileState",
-    "GenOutcome",
-    "GenReport",
-    "GenSettings",
     "NotGenerated",
     "Suite",
-    "file_state",
-    "gen_tests",
     "generate_suite",
 ]

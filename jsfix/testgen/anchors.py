@@ -19,7 +19,15 @@ from dataclasses import dataclass
 import esprima
 from esprima.nodes import Node
 
-from jsfix.facts import (
+from jsfix.javascript.jsast import (
+    awaits_in,
+    compact,
+    is_assignment_to,
+    rebase_ranges,
+    walk,
+)
+from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.plan.facts import (
     BUMP,
     GENERATION,
     GENERATION_GUARD_SHAPES,
@@ -41,10 +49,8 @@ from jsfix.facts import (
     statement_holding,
     wait_block,
 )
-from jsfix.jsast import awaits_in, compact, is_assignment_to, rebase_ranges, walk
-from jsfix.locate import ENSURE_ALL, LOAD_OLDER, Declaration, Located
-from jsfix.offsets import Utf16Offsets
-from jsfix.style import detect_style
+from jsfix.plan.locate import ENSURE_ALL, LOAD_OLDER, Declaration, Located
+from jsfix.plan.style import detect_style
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 
 _NOT_A_LINE_OF_ITS_OWN = {"BlockStatement"}

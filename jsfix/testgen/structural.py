@@ -26,7 +26,7 @@ from jsfix.testgen.pysyntax import (
 @dataclass(frozen=True)
 class StructuralTest:
     part: int
-    rule: str  # the rule (jsfix/rules.py) that adds what this test pins
+    rule: str  # the rule (jsfix/plan/rules.py) that adds what this test pins
     name: str
     doc: str
     why: str

@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import PurePosixPath
 
 from jsfix import __version__
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import Refused
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import Refused
 from jsfix.settings import DEFAULT_JS, DEFAULT_OUT, HARNESS_NAME
 from jsfix.testgen.anchors import Unanchorable, find_anchors
 from jsfix.testgen.behavioural import (

@@ -276,7 +276,7 @@ def verify_path(path: Path, *, root: Path | None = None, **options) -> VerifyRep
 
 def checkout_of(path: Path) -> Path:
     """Where a file's relative imports may lead: its git work tree, or outside git its own directory."""
-    from jsfix.discover import find_repo_root
+    from jsfix.paths import find_repo_root
 
     folder = Path(path).absolute().parent
     return find_repo_root(folder) or folder

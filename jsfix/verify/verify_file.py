@@ -1,6 +1,6 @@
 """One file under `jsfix verify`: read and judged as every command does, then run.
 
-The file is read as `check` reads it (jsfix.source), so an unreadable file
+The file is read as `check` reads it (jsfix.javascript.source), so an unreadable file
 is refused with the same reason, and a file that defines neither function is
 `not applicable` with check's own reason, even where a syntax error elsewhere
 in it stops the extraction: jsfix does not lint files it does not change.
@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jsfix.fix import Status, plan_fix
-from jsfix.locate import Refused
+from jsfix.javascript.source import UnreadableSource, decode_source, read_source_bytes
 from jsfix.outcomes import EXIT_FOUND, EXIT_OK, EXIT_PROBLEM, EXIT_UNVERIFIABLE
-from jsfix.process import NOT_MENTIONED, mentions_a_target, pointer_to_definition
-from jsfix.source import UnreadableSource, decode_source, read_source_bytes
+from jsfix.paths import pointer_to_definition
+from jsfix.plan.fix import Status, plan_fix
+from jsfix.plan.locate import NOT_MENTIONED, Refused, mentions_a_target
 from jsfix.verify.runner import (
     NotApplicable,
     Unverifiable,

@@ -4,7 +4,7 @@
 needs the fix, as a write does. esprima's full parse costs about 0.15 s per
 130 KB; tree-sitter-javascript parses the same text in about 20 ms. It only
 screens: a clean text lets the preview go on, and anything suspect (an ERROR
-or MISSING node, or one of the errors tree-sitter accepts, jsfix/early_errors.py)
+or MISSING node, or one of the errors tree-sitter accepts, jsfix/javascript/early_errors.py)
 sends the file to the checks a write makes, where esprima decides and words
 the message. esprima stays the parser of record: where they disagree, esprima wins.
 
@@ -18,7 +18,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from jsfix.early_errors import QUERY, first_early_error
+from jsfix.javascript.early_errors import QUERY, first_early_error
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jsfix.edits import Layout, Style
-from jsfix.jsast import walk
-from jsfix.locate import Located
+from jsfix.javascript.jsast import walk
+from jsfix.plan.edits import Layout, Style
+from jsfix.plan.locate import Located
 
 _TERMINATED = {"ExpressionStatement", "VariableDeclaration", "ReturnStatement", "ThrowStatement"}
 

@@ -3,7 +3,7 @@
 tree-sitter is a tolerant parser: it accepts a name declared twice, `return`
 outside a function, `await` in a plain function, `!!a = b`, `f(,)`, a
 reserved word or an emoji used as a name, and more. `first_early_error` finds
-such places in a clean tree so that the syntax screen (jsfix/syntax.py) can
+such places in a clean tree so that the syntax screen (jsfix/javascript/syntax.py) can
 send the file to esprima. The list comes from benchmarks/syntax_agreement.py
 run on fuzzed fixtures.
 

@@ -22,7 +22,7 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 from jsfix import __version__
-from jsfix.diff import quote_path
+from jsfix.report.diff import quote_path
 
 SUBJECT = "Fix endless-scroll prefetch vs Start-jump race (#1937)"
 

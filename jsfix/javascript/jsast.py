@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from esprima.nodes import Node
 
-from jsfix.offsets import Utf16Offsets
+from jsfix.javascript.offsets import Utf16Offsets
 
 FUNCTION_TYPES = {"FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"}
 

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsfix.source import MAX_BYTES
+from jsfix.javascript.source import MAX_BYTES
+from jsfix.paths import find_repo_root
 
 BINARY_SNIFF_BYTES = 8192
 
@@ -87,15 +88,6 @@ def select_files(paths: Iterable[Path]) -> Selection:
             walker.add(path, find_repo_root(_real_parent(path)))
     walker.selection.files.sort(key=lambda each: each.path.as_posix())
     return walker.selection
-
-
-def find_repo_root(directory: Path) -> Path | None:
-    """The nearest enclosing directory holding `.git` (a directory, or a file for worktrees and submodules)."""
-    current = Path(os.path.abspath(directory))
-    for candidate in (current, *current.parents):
-        if os.path.lexists(candidate / ".git"):
-            return candidate
-    return None
 
 
 def _real_parent(path: Path) -> Path:

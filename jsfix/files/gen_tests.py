@@ -1,24 +1,26 @@
-"""Writing a suite into a fork: only what changed, never over a hand edit.
+"""jsfix gen-tests, the I/O half: writing a suite into a fork, only what changed, never over a hand edit.
+
+    report = gen_tests(GenSettings(repo=Path(".")))
 
 Every generated file carries a digest of its own text in its header. A file
 whose digest still matches was left as jsfix wrote it and may be replaced;
-one whose digest no longer matches was edited by hand, and one without a
-digest was not written by jsfix: both are kept unless `force` is set.
-`gen_tests` never raises; it returns one of a closed set of outcomes.
+one whose digest no longer matches was edited by hand, and is kept unless
+`force` is set; one without a digest was not written by jsfix, and is never
+overwritten. `gen_tests` never raises; it returns one of a closed set of
+outcomes.
 """
 
 from __future__ import annotations
 
 import os
-import stat
-import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
+from jsfix.files.write import write_text
+from jsfix.javascript.source import UnreadableSource, read_source
 from jsfix.outcomes import EXIT_OK, EXIT_PROBLEM, file_line
-from jsfix.process import display_path
-from jsfix.source import UnreadableSource, read_source
+from jsfix.paths import display_path
 from jsfix.testgen.module import DIGEST_LINE, digest
 from jsfix.testgen.suite import (
     DEFAULT_JS,
@@ -213,32 +215,3 @@ def other_1937_tests(repo: Path, out: PurePosixPath) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def write_text(path: Path, text: str) -> None:
-    """Replace the file in one rename, so a reader never sees half of it.
-
-    The file keeps the mode it had; a new one gets the mode any new file
-    gets here (0666 less the umask), not mkstemp's private 0600.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~current_umask()
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".jsfix"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

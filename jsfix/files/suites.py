@@ -24,22 +24,18 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
-from jsfix.diff import count_changes, quote_path, split_lines, unified_diff
-from jsfix.discover import Candidate
-from jsfix.fix import plan_fix
+from jsfix.files.discover import Candidate
+from jsfix.files.gen_tests import FileState, file_state, other_1937_tests, why_kept
+from jsfix.files.process import nothing_written
+from jsfix.files.write import WriteRefused, sha256, write_atomically, write_text
+from jsfix.javascript.source import decode_source
 from jsfix.outcomes import FileResult, Outcome
-from jsfix.patches import SuiteNote
-from jsfix.process import (
-    WriteRefused,
-    display_path,
-    nothing_written,
-    sha256,
-    write_atomically,
-)
+from jsfix.paths import display_path
+from jsfix.plan.fix import plan_fix
+from jsfix.report.diff import count_changes, quote_path, split_lines, unified_diff
+from jsfix.report.patches import SuiteNote
 from jsfix.settings import DEFAULT_JS, DEFAULT_OUT, HARNESS_NAME, Mode, Settings
-from jsfix.source import decode_source
-from jsfix.testgen import FileState, file_state, generate_suite
-from jsfix.testgen.writing import other_1937_tests, why_kept, write_text
+from jsfix.testgen import generate_suite
 
 MODULE = PurePosixPath(DEFAULT_OUT)
 HARNESS = MODULE.parent / HARNESS_NAME

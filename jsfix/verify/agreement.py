@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jsfix.fix import Plan, Status, plan_fix
-from jsfix.locate import Refused
-from jsfix.process import check_fixed_text
+from jsfix.plan.fix import Plan, Status, check_fixed_text, plan_fix
+from jsfix.plan.locate import Refused
 
 HOLDS = "holds"
 VIOLATED = "violated"

@@ -15,8 +15,7 @@ from functools import cached_property
 
 from esprima.nodes import Node
 
-from jsfix.edits import Layout, Style
-from jsfix.jsast import (
+from jsfix.javascript.jsast import (
     FUNCTION_TYPES,
     awaits_in,
     compact,
@@ -28,7 +27,8 @@ from jsfix.jsast import (
     statement_lists,
     walk,
 )
-from jsfix.locate import Located, Refused, parse_slice
+from jsfix.plan.edits import Layout, Style
+from jsfix.plan.locate import Located, Refused, parse_slice
 
 GENERATION = "_messagesGeneration"
 BUMP = "_bumpMessagesGeneration"

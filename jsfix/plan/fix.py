@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from jsfix.edits import Edit, apply_edits
-from jsfix.equivalent import (
+from jsfix.plan.edits import Edit, apply_edits
+from jsfix.plan.equivalent import (
     describe_alternative,
     describe_equivalent_fix,
     prefetch_rechecks_session,
 )
-from jsfix.facts import FixContext
-from jsfix.locate import DefinedElsewhere, Located, Refused, locate_targets
-from jsfix.rules import RULES, plan_prefetch_session_guard
-from jsfix.style import detect_style
+from jsfix.plan.facts import FixContext
+from jsfix.plan.locate import DefinedElsewhere, Located, Refused, locate_targets
+from jsfix.plan.rules import RULES, plan_prefetch_session_guard
+from jsfix.plan.style import detect_style
 
 
 class Status(Enum):
@@ -100,3 +100,20 @@ def _plan_rules(context: FixContext) -> tuple[list[Edit], list[str]]:
             edits.extend(planned)
             parts.append(rule.name)
     return edits, parts
+
+
+def check_fixed_text(fixed_text: str) -> str | None:
+    """Why the fixed text must not be written, or None. A problem here is a jsfix bug.
+
+    The full esprima parse here is what makes the fast path safe to write
+    from: the whole fixed file parses, esprima itself finds both targets at
+    top level, and a second pass over it plans nothing.
+    """
+    try:
+        again: Plan = plan_fix(fixed_text, full_parse=True)
+    except Refused as error:
+        return f"jsfix bug: the fixed text does not pass a full parse ({error})"
+    # An alternative fix that jsfix completed reads as equivalent; either way nothing is left to add.
+    if again.status not in (Status.ALREADY_FIXED, Status.EQUIVALENT_FIX):
+        return f"jsfix bug: a second pass would still change the file ({again.reason})"
+    return None

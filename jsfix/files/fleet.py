@@ -1,13 +1,13 @@
 """Running many files at once: worker processes, one report, one patch per repository.
 
-`run` chooses the files (jsfix.discover), runs `process_file` on each (in
+`run` chooses the files (jsfix.files.discover), runs `process_file` on each (in
 this process with one job, else in a pool of forked workers, largest files
 first so the pool finishes together), and returns the results sorted by
 path whatever order the workers finished in. A worker never raises; if a
 worker process dies, the files the pool had not finished are run again one
 process each, so only the file that kills its worker is reported as failed.
 Under `with_tests` the suites of the fixed files are generated in this
-process once the workers are done (jsfix.suites).
+process once the workers are done (jsfix.files.suites).
 """
 
 from __future__ import annotations
@@ -19,17 +19,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jsfix.discover import Candidate, select_files
+from jsfix.files.discover import Candidate, select_files
+from jsfix.files.process import process_file
+from jsfix.files.progress import progress_reporter
 from jsfix.outcomes import FileResult, Outcome, Report
-from jsfix.process import display_path, process_file
-from jsfix.progress import progress_reporter
+from jsfix.paths import display_path
 from jsfix.settings import Settings
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from jsfix.patches import FileChange
-    from jsfix.suites import SuiteResult
+    from jsfix.files.suites import SuiteResult
+    from jsfix.report.patches import FileChange
 
 # The pool, the patch writer and the progress bar are imported when a run needs
 # them: a one-file run (an editor hook, a CI step) pays only for what it uses.
@@ -48,7 +49,7 @@ def run(paths: Iterable[Path], settings: Settings) -> Report:
     report = Report(skipped=selection.skipped)
     if settings.with_tests:
         # Loads libcst, for this option only.
-        from jsfix.suites import process_with_suites
+        from jsfix.files.suites import process_with_suites
 
         results, report.suites = process_with_suites(selection.files, settings, process_all)
     else:
@@ -64,7 +65,7 @@ def run(paths: Iterable[Path], settings: Settings) -> Report:
 
 
 def _write_patches(report: Report, files: list[Candidate], settings: Settings) -> None:
-    from jsfix.patches import NoAuthor, write_patches
+    from jsfix.report.patches import NoAuthor, write_patches
 
     try:
         written = write_patches(
@@ -173,7 +174,7 @@ def changes_by_repository(
     files: list[Candidate], results: list[FileResult], suites: Iterable[SuiteResult] = ()
 ) -> dict[Path, list[FileChange]]:
     """The diffs to put in patches, grouped by git repository. Files outside git get no patch."""
-    from jsfix.patches import FileChange
+    from jsfix.report.patches import FileChange
 
     grouped: dict[Path, list[FileChange]] = {}
     for each, result in zip(files, results):

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from esprima.nodes import Node
 
-from jsfix.facts import (
+from jsfix.javascript.jsast import awaits_in, compact, source_of, walk
+from jsfix.plan.facts import (
     FixContext,
     awaits_before_writes,
     compares_session_id,
@@ -32,8 +33,7 @@ from jsfix.facts import (
     wait_block,
     wait_helper,
 )
-from jsfix.jsast import awaits_in, compact, source_of, walk
-from jsfix.locate import Located
+from jsfix.plan.locate import Located
 
 
 def describe_equivalent_fix(located: Located, ctx: FixContext) -> str | None:

@@ -4,7 +4,7 @@ Every rule looks at the located functions and returns the edits its part
 needs, or no edits when the part is already there. Rules never look at
 each other's edits; what several rules need to know about the functions
 (is the body of `_ensureAllMessagesLoaded` about to be wrapped in
-try/finally?) is derived once, in `jsfix/facts.py`.
+try/finally?) is derived once, in `jsfix/plan/facts.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,16 @@ from dataclasses import dataclass
 
 from esprima.nodes import Node
 
-from jsfix.edits import Edit, reindent_lines
-from jsfix.facts import (
+from jsfix.javascript.jsast import (
+    awaits_in,
+    compact,
+    contains_await,
+    is_assignment_to,
+    statement_lists,
+    walk,
+)
+from jsfix.plan.edits import Edit, reindent_lines
+from jsfix.plan.facts import (
     BUMP,
     GENERATION,
     GENERATION_GUARD,
@@ -46,15 +54,7 @@ from jsfix.facts import (
     wait_block,
     wait_helper,
 )
-from jsfix.jsast import (
-    awaits_in,
-    compact,
-    contains_await,
-    is_assignment_to,
-    statement_lists,
-    walk,
-)
-from jsfix.locate import LOAD_OLDER, Declaration, Refused
+from jsfix.plan.locate import LOAD_OLDER, Declaration, Refused
 
 # --- the seven parts ----------------------------------------------------------
 

@@ -16,13 +16,25 @@ from dataclasses import dataclass, field
 import esprima
 from esprima.nodes import Node
 
-from jsfix.jsast import rebase_ranges, shifted_copy, walk
-from jsfix.offsets import Utf16Offsets
-from jsfix.scan import Head, ScanUncertain, TopLevel, scan_top_level
+from jsfix.javascript.jsast import rebase_ranges, shifted_copy, walk
+from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.javascript.scan import Head, ScanUncertain, TopLevel, scan_top_level
 
 LOAD_OLDER = "_loadOlderMessages"
 ENSURE_ALL = "_ensureAllMessagesLoaded"
 TARGETS = (LOAD_OLDER, ENSURE_ALL)
+
+# The names in UTF-8 and in UTF-16, so a UTF-16 file is refused, not skipped.
+_TARGET_NAMES_AS_BYTES = [
+    name.encode(encoding) for name in (LOAD_OLDER, ENSURE_ALL) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+]
+NOT_MENTIONED = "neither target function is mentioned"
+
+
+def mentions_a_target(data: bytes) -> bool:
+    """False when the bytes name neither function: the file is not applicable without a parse."""
+    return any(name in data for name in _TARGET_NAMES_AS_BYTES)
+
 
 _MODULE_SYNTAX = re.compile(r"^[ \t]*(?:import[\s{*'\"]|export\s)", re.MULTILINE)
 

@@ -1,0 +1,1 @@
+"""Running over files: choosing them, one file start to end, many at once, suites beside fixes, writing safely."""
