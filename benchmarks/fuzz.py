@@ -33,10 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jsfix.files.process import process_file
+from jsfix.javascript.parse import parse_program
 from jsfix.javascript.source import UnreadableSource, decode_source
 from jsfix.outcomes import Outcome
 from jsfix.plan.fix import Status, plan_fix
-from jsfix.plan.locate import Refused, parse_program
+from jsfix.plan.locate import Refused
 from jsfix.settings import Mode, Settings
 
 FIXTURES = ROOT / "fixtures"

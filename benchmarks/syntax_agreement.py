@@ -35,10 +35,11 @@ from fuzz import mutate, seeds
 
 from jsfix.files.process import process_file
 from jsfix.javascript import syntax
+from jsfix.javascript.parse import parse_program
 from jsfix.javascript.source import UnreadableSource, decode_source
 from jsfix.outcomes import Outcome
 from jsfix.plan.fix import Status, plan_fix
-from jsfix.plan.locate import Refused, parse_program
+from jsfix.plan.locate import Refused
 from jsfix.settings import Mode, Settings
 
 

@@ -29,13 +29,12 @@ from pathlib import Path
 import esprima
 
 from jsfix.javascript.offsets import Utf16Offsets
-from jsfix.plan.locate import (
-    TARGETS,
-    Refused,
+from jsfix.javascript.parse import (
     parse_program,
     statement_sources,
     top_level_declarations,
 )
+from jsfix.plan.locate import TARGETS, Refused
 from jsfix.testgen.support.lexer import _tokens
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS

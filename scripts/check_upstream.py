@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from jsfix.javascript.jsast import shape_of_program
+from jsfix.javascript.parse import parse_program
 from jsfix.plan.fix import Status, plan_fix
-from jsfix.plan.locate import parse_program
 
 FIX_COMMIT = "fb822239"
 SESSIONS = "static/sessions.js"

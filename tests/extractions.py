@@ -5,7 +5,7 @@ how the paging state is reached) was recorded from the esprima-based
 extraction jsfix had before the harness became the only one, and reviewed:
 `fixtures/extractions.json`, `fixtures/lexer-corpus/extractions.json`,
 `fixtures/checkouts/*/extraction.json`. The cut itself (each kept statement's
-exact text) is judged by esprima, through jsfix.plan.locate.statement_sources.
+exact text) is judged by esprima, through jsfix.javascript.parse.statement_sources.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import cache
 
 from conftest import FIXTURES
 
-from jsfix.plan.locate import statement_sources
+from jsfix.javascript.parse import statement_sources
 
 SELECTION = ("kept", "declared", "state", "free", "optional", "strict", "module")
 

@@ -28,7 +28,7 @@ from esprima.nodes import Node
 
 from jsfix.javascript.jsast import FUNCTION_TYPES
 from jsfix.javascript.offsets import Utf16Offsets
-from jsfix.plan.locate import parse_program
+from jsfix.javascript.parse import parse_program
 from jsfix.testgen import DEFAULT_JS, DEFAULT_OUT, generate_suite
 from jsfix.testgen.behavioural import behavioural_tests, harness_scenarios
 from jsfix.verify import build_job, run_batch

@@ -17,11 +17,12 @@ from conftest import (
 )
 
 from jsfix.files.process import process_file
+from jsfix.javascript.parse import parse_program
 from jsfix.javascript.source import decode_source
 from jsfix.outcomes import Outcome
 from jsfix.plan.edits import apply_edits
 from jsfix.plan.fix import Status, plan_fix
-from jsfix.plan.locate import locate_targets, parse_program
+from jsfix.plan.locate import locate_targets
 from jsfix.settings import Mode, Settings
 
 MUST_FIX = must_fix_cases()

@@ -19,9 +19,9 @@ import pytest
 from conftest import FIXTURES
 
 from jsfix.files.process import process_file
+from jsfix.javascript.parse import parse_program
 from jsfix.outcomes import EXIT_PROBLEM, FileResult, Outcome
 from jsfix.plan.fix import Status, plan_fix
-from jsfix.plan.locate import parse_program
 from jsfix.settings import Mode, Settings
 
 BASE = (FIXTURES / "upstream-parent" / "input.js").read_text(encoding="utf-8")

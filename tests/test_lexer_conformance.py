@@ -31,15 +31,10 @@ from test_scan import assert_same_as_oracle, esprima_oracle
 from test_testgen import make_fork, run_pytest
 
 from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.javascript.parse import parse_program, top_level_declarations
 from jsfix.javascript.scan import ScanUncertain, scan_top_level
 from jsfix.plan.fix import Status, plan_fix
-from jsfix.plan.locate import (
-    Declaration,
-    Refused,
-    locate_targets,
-    parse_program,
-    top_level_declarations,
-)
+from jsfix.plan.locate import Declaration, Refused, locate_targets
 from jsfix.testgen import DEFAULT_OUT, generate_suite
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS

@@ -32,11 +32,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jsfix.files.process import process_file
+from jsfix.javascript.parse import parse_program
 from jsfix.javascript.source import decode_source
 from jsfix.outcomes import Outcome
 from jsfix.plan.edits import Edit
 from jsfix.plan.fix import Status, plan_fix
-from jsfix.plan.locate import parse_program
 from jsfix.settings import Mode, Settings
 
 try:

@@ -33,10 +33,11 @@ from jsfix.files.gen_tests import (
 )
 from jsfix.javascript.jsast import walk
 from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.javascript.parse import parse_program, top_level_declarations
 from jsfix.javascript.source import decode_source
 from jsfix.outcomes import EXIT_PROBLEM
 from jsfix.plan.fix import plan_fix
-from jsfix.plan.locate import locate_targets, parse_program, top_level_declarations
+from jsfix.plan.locate import locate_targets
 from jsfix.testgen import DEFAULT_JS, DEFAULT_OUT, NotGenerated, generate_suite
 from jsfix.testgen.anchors import find_anchors
 from jsfix.testgen.behavioural import behavioural_tests, harness_scenarios

@@ -9,16 +9,35 @@ fit (defined twice, nested, an arrow function, not async...).
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import esprima
 from esprima.nodes import Node
 
 from jsfix.javascript.jsast import rebase_ranges, shifted_copy, walk
 from jsfix.javascript.offsets import Utf16Offsets
+from jsfix.javascript.parse import (
+    Declaration,
+    Refused,
+    line_number,
+    parse_program,
+    parse_slice,
+    top_level_declarations,
+)
 from jsfix.javascript.scan import Head, ScanUncertain, TopLevel, scan_top_level
+
+__all__ = [  # Refused and Declaration are met by every caller of the plan
+    "ENSURE_ALL",
+    "LOAD_OLDER",
+    "NOT_MENTIONED",
+    "TARGETS",
+    "Declaration",
+    "DefinedElsewhere",
+    "Located",
+    "Refused",
+    "locate_targets",
+    "mentions_a_target",
+]
 
 LOAD_OLDER = "_loadOlderMessages"
 ENSURE_ALL = "_ensureAllMessagesLoaded"
@@ -36,13 +55,6 @@ def mentions_a_target(data: bytes) -> bool:
     return any(name in data for name in _TARGET_NAMES_AS_BYTES)
 
 
-_MODULE_SYNTAX = re.compile(r"^[ \t]*(?:import[\s{*'\"]|export\s)", re.MULTILINE)
-
-
-class Refused(Exception):
-    """The file has the targets in a form jsfix will not patch; the message says why."""
-
-
 class DefinedElsewhere(Exception):
     """The file only imports or re-exports the targets from the module `source`."""
 
@@ -50,19 +62,6 @@ class DefinedElsewhere(Exception):
         self.names = names
         self.source = source
         super().__init__(f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'} imported from '{source}'")
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """One name declared at the top level of the file."""
-
-    name: str
-    kind: str  # 'async function', 'function', 'let', 'const', 'var', 'class', 'import'
-    start: int
-    end: int
-    # The declarator or declaration itself, for its shape: only the two
-    # targets' ranges are rebased to Python indices.
-    node: Node | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -78,83 +77,6 @@ class Located:
 
     def line_of(self, index: int) -> int:
         return line_number(self.text, index)
-
-
-def line_number(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
-
-
-def parse_program(text: str) -> tuple[Node, bool]:
-    """Parse with esprima as a script, or as a module when the file has import/export.
-
-    Raises Refused with esprima's line and column on a syntax error.
-    """
-    looks_like_module = bool(_MODULE_SYNTAX.search(text))
-    attempts = (True, False) if looks_like_module else (False, True)
-    first_error = None
-    for as_module in attempts:
-        parse = esprima.parseModule if as_module else esprima.parseScript
-        try:
-            return parse(text, {"range": True}), as_module
-        except esprima.Error as error:
-            first_error = first_error or error
-    raise Refused(describe_syntax_error(first_error))
-
-
-def describe_syntax_error(error: esprima.Error) -> str:
-    message = re.sub(r"^Line \d+: ", "", error.message)
-    return f"syntax error at line {error.lineNumber}, column {error.column}: {message}"
-
-
-_EXPORT_PREFIX = re.compile(r"export\s+(?:default\s+)?")
-
-
-def statement_sources(text: str) -> list[str]:
-    """Each top-level statement as esprima spans it, as the harness keeps it.
-
-    Without `export`, and a variable statement ending in `;` (joined to the
-    next, a statement left to a line break could run on). Tests and
-    scripts hold the harness's cuts to these.
-    """
-    program, _ = parse_program(text)
-    offsets = Utf16Offsets(text)
-    sources = []
-    for statement in program.body:
-        source = text[offsets.to_index(statement.range[0]) : offsets.to_index(statement.range[1])]
-        inner = getattr(statement, "declaration", None) or statement
-        if source.startswith("export"):
-            source = source[_EXPORT_PREFIX.match(source).end() :]
-        if inner.type == "VariableDeclaration" and not source.rstrip().endswith(";"):
-            source += ";"
-        sources.append(source)
-    return sources
-
-
-def top_level_declarations(program: Node, offsets: Utf16Offsets) -> list[tuple[Declaration, Node]]:
-    found = []
-
-    def add(name: str, kind: str, node: Node, whole: Node) -> None:
-        span = (offsets.to_index(whole.range[0]), offsets.to_index(whole.range[1]))
-        found.append((Declaration(name, kind, *span, node=node), node))
-
-    for statement in program.body:
-        inner = statement
-        if statement.type in ("ExportNamedDeclaration", "ExportDefaultDeclaration"):
-            inner = statement.declaration
-            if inner is None:
-                continue
-        if inner.type == "FunctionDeclaration" and inner.id is not None:
-            add(inner.id.name, "async function" if inner.isAsync else "function", inner, statement)
-        elif inner.type == "ClassDeclaration" and inner.id is not None:
-            add(inner.id.name, "class", inner, statement)
-        elif inner.type == "VariableDeclaration":
-            for declarator in inner.declarations:
-                if declarator.id.type == "Identifier":
-                    add(declarator.id.name, inner.kind, declarator, statement)
-        elif inner.type == "ImportDeclaration":
-            for specifier in inner.specifiers:
-                add(specifier.local.name, "import", specifier, statement)
-    return found
 
 
 def _imported_targets(program: Node) -> dict[str, str]:
@@ -400,22 +322,6 @@ def _locate_by_scan(text: str, top: TopLevel) -> Located | None:
         declarations=tuple(declarations),
         is_module=top.is_module,
     )
-
-
-@functools.lru_cache(maxsize=64)
-def parse_slice(piece: str, as_module: bool) -> Node | None:
-    """The slice's program, ranges as Python indices into `piece`; callers copy what they keep.
-
-    Remembered by text: across a fleet or a history most files share the
-    targets' exact text (2,670 target slices in upstream's 1,463 blobs are
-    62 distinct texts), and a copy costs a third of a parse.
-    """
-    try:
-        program = (esprima.parseModule if as_module else esprima.parseScript)(piece, {"range": True})
-    except esprima.Error:
-        return None
-    rebase_ranges(program, Utf16Offsets(piece), 0)
-    return program
 
 
 def _confirm_function(text: str, head: Head, top: TopLevel) -> Node | None:

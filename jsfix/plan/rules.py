@@ -39,20 +39,22 @@ from jsfix.plan.facts import (
     committing_call,
     entry_gate,
     guards_after,
-    local_declarations,
     lock_claim,
     messages_writes,
     own_bodies,
-    refuse_shadowed_names,
-    require_free_local,
     response_await,
     session_check_after,
     statement_holding,
+    wait_block,
+    wait_helper,
+)
+from jsfix.plan.locals import (
+    local_declarations,
+    refuse_shadowed_names,
+    require_free_local,
     variable_holding,
     variable_uses,
     visible_at,
-    wait_block,
-    wait_helper,
 )
 from jsfix.plan.locate import LOAD_OLDER, Declaration, Refused
 
