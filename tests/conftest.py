@@ -14,6 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+NODE = shutil.which("node")
+# The race scenarios run under node; without it these tests skip, as the fork's suite does.
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-NODE = shutil.which("node")
 MODULE = "tests/test_jsfix_issue1937_race.py"
 HARNESS = "tests/jsfix_issue1937_harness.js"
 
@@ -43,12 +42,29 @@ def git(repo: Path, *args: str) -> str:
     return completed.stdout
 
 
+def write_files(root: Path, files: dict[str, bytes | str]) -> Path:
+    """`files` {path: bytes or text} below `root`, folders made as needed."""
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            (root / name).write_text(data, encoding="utf-8")
+        else:
+            (root / name).write_bytes(data)
+    return root
+
+
+def fork_folder(root: Path, js: bytes, *, fixed: str | None = None) -> Path:
+    """A folder laid out like a fork, without git: `js` as static/sessions.js and, given `fixed`, its suite."""
+    from jsfix.testgen import generate_suite
+
+    suite = generate_suite(fixed).files if fixed is not None else ()
+    return write_files(root, {"static/sessions.js": js, **{str(each.path): each.text for each in suite}})
+
+
 def make_fork(root: Path, files: dict[str, bytes]) -> Path:
     """A git repository holding `files`, committed once."""
     root.mkdir(parents=True)
-    for name, data in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
+    write_files(root, files)
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "fork as cloned")

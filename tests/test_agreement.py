@@ -8,16 +8,14 @@ way by scripts/check_history.py; see test_upstream.py.)
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import Case, all_cases
+from conftest import Case, all_cases, needs_node
 
 from jsfix.javascript.source import decode_source
 from jsfix.verify.agreement import FAILED, HOLDS, VIOLATED, judge
 
 CASES = all_cases()
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+pytestmark = needs_node
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

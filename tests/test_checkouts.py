@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, needs_node
 
 from jsfix.files.process import process_file
 from jsfix.outcomes import Outcome
@@ -23,7 +23,6 @@ from jsfix.verify import Unverifiable, verify_path
 
 CHECKOUTS = FIXTURES / "checkouts"
 CASES = sorted(path.name for path in CHECKOUTS.iterdir() if (path / "expected.json").exists())
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 
 def checkout(case: str, tmp_path: Path) -> Path:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, needs_node
 from typer.testing import CliRunner
 
 from jsfix import cli, verify
 from jsfix.outcomes import EXIT_FOUND, EXIT_NO_NODE, EXIT_PROBLEM, EXIT_UNVERIFIABLE
 from jsfix.verify import verify_file as verify_files
 
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 runner = CliRunner()
 PARENT = FIXTURES / "upstream-parent"
 

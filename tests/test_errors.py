@@ -14,11 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, NODE
 
 from jsfix.outcomes import EXIT_FOUND, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 
-NODE = shutil.which("node")
 UNFIXED = (FIXTURES / "upstream-parent" / "input.js").read_bytes()
 FIXED = (FIXTURES / "upstream-parent" / "expected.js").read_bytes()
 FILE_COMMANDS = ["check", "apply", "verify"]

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, needs_node
 
 from jsfix.outcomes import (
     EXIT_FOUND,
@@ -27,7 +27,6 @@ from jsfix.outcomes import (
     most_serious,
 )
 
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 UNFIXED = (FIXTURES / "upstream-parent" / "input.js").read_bytes()
 FIXED = (FIXTURES / "upstream-parent" / "expected.js").read_bytes()
 HALF = b"async function _ensureAllMessagesLoaded() {}\n"  # one target only: refused

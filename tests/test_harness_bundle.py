@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
+from conftest import needs_node
 
 from jsfix.plan.locate import TARGETS
 from jsfix.testgen.behavioural import harness_scenarios
@@ -74,7 +74,7 @@ def test_gen_tests_reads_the_same_scenario_table_the_harness_is_built_with():
     ]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@needs_node
 def test_the_built_harness_runs_the_table():
     listed = subprocess.run(
         ["node", "-e", f"console.log(JSON.stringify(require({str(HARNESS)!r}).SCENARIOS))"],

@@ -80,3 +80,17 @@ def test_every_module_belongs_to_a_stage_and_the_top_level_is_small():
     assert all(stage_of(module_name(path)) >= 0 for path in MODULES)
     top = sorted(path.name for path in PACKAGE.glob("*.py"))
     assert top == ["__init__.py", "__main__.py", "cli.py", "outcomes.py", "paths.py", "settings.py"]
+
+
+LONGEST_FUNCTION = 80
+
+
+def test_no_function_in_jsfix_runs_over_80_lines():
+    too_long = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > LONGEST_FUNCTION:
+                    too_long[f"{path.relative_to(ROOT)}:{node.name}"] = lines
+    assert too_long == {}

@@ -17,18 +17,18 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import esprima
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, NODE, needs_node
 from esprima.nodes import Node
 from extractions import assert_cut_as_esprima_cuts, assert_selection, recorded
+from forkrepos import fork_folder
 from test_scan import assert_same_as_oracle, esprima_oracle
-from test_testgen import make_fork, run_pytest
+from test_testgen import run_pytest
 
 from jsfix.javascript.offsets import Utf16Offsets
 from jsfix.javascript.parse import parse_program, top_level_declarations
@@ -40,8 +40,6 @@ from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS
 
 CORPUS = sorted((FIXTURES / "lexer-corpus").glob("*.js"))
-NODE = shutil.which("node")
-needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 # Fixed files with a tricky prefix, built here from the fixtures. The first is
 # the failure that started this corpus: the harness read the `/` after `}` as
@@ -282,7 +280,7 @@ def test_a_fixed_file_after_a_regex_after_a_function_gets_a_suite_that_passes(tm
         without_prefix.behavioural,
         "",
     )
-    fork = make_fork(tmp_path / "fork", text.encode("utf-8"), fixed=text)
+    fork = fork_folder(tmp_path / "fork", text.encode("utf-8"), fixed=text)
     outcomes = run_pytest(tmp_path, fork / DEFAULT_OUT)["fork"]
     assert outcomes == dict.fromkeys(suite.structural + suite.behavioural, "passed")
 

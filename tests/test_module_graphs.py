@@ -15,12 +15,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, needs_node
 
 from jsfix.verify import HARNESS, Unverifiable, verify_path
 from jsfix.verify.runner import harness_answers
 
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 TREE = FIXTURES / "checkouts" / "esm-state-owner" / "tree"
 SESSIONS = Path("static/modules/sessions")
 

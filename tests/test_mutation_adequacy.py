@@ -10,17 +10,14 @@ mirror, the real upstream parent of fb822239 after `jsfix apply`.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, needs_node
 from mutation import SLOTS, measure, oracle, statement_deletions
 
 from jsfix.javascript.source import decode_source
 
 pytestmark = pytest.mark.slow
 
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 CI_CASES = (
     "second-await-fallback",

@@ -21,13 +21,12 @@ from __future__ import annotations
 import codecs
 import random
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import esprima
 import pytest
-from conftest import FIXTURES, Case, assert_only_insertions, must_fix_cases
+from conftest import FIXTURES, NODE, Case, assert_only_insertions, must_fix_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,7 +43,7 @@ try:
 except ImportError:  # the behavioural check is not built yet
     verify_source = None
 
-CAN_VERIFY = verify_source is not None and shutil.which("node") is not None
+CAN_VERIFY = verify_source is not None and NODE is not None
 
 # A fixed seed and a small budget: the same examples in CI every time, well
 # under a minute for the whole file.

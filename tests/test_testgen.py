@@ -17,7 +17,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import FIXTURES, Case, must_fix_cases
+from conftest import FIXTURES, NODE, Case, must_fix_cases, needs_node
+from forkrepos import fork_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -46,11 +47,9 @@ from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 
 MUST_FIX = must_fix_cases()
 HARNESS_NAME = "jsfix_issue1937_harness.js"
-NODE = shutil.which("node")
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which(
     "ruff"
 )
-needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 needs_ruff = pytest.mark.skipif(RUFF is None, reason="ruff is not installed")
 by_case = pytest.mark.parametrize(
     "case", MUST_FIX, ids=[case.name for case in MUST_FIX]
@@ -66,18 +65,6 @@ def text_of(data: bytes) -> str:
 
 def fixed_text(case: Case) -> str:
     return text_of(case.expected_bytes)
-
-
-def make_fork(root: Path, js: bytes, *, fixed: str | None = None) -> Path:
-    """A fork-shaped directory with `js` as static/sessions.js and, given `fixed`, its suite."""
-    (root / "static").mkdir(parents=True)
-    (root / "static" / "sessions.js").write_bytes(js)
-    if fixed is not None:
-        for generated in generate_suite(fixed).files:
-            path = root / generated.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(generated.text, encoding="utf-8")
-    return root
 
 
 def run_pytest(directory: Path, *targets: Path) -> dict[str, dict[str, str]]:
@@ -326,7 +313,7 @@ def test_a_declaration_like_line_in_a_comment_does_not_cost_the_structural_tests
 
 
 def fixed_repo(root: Path, case: str = "upstream-parent") -> Path:
-    return make_fork(root, (FIXTURES / case / "expected.js").read_bytes())
+    return fork_folder(root, (FIXTURES / case / "expected.js").read_bytes())
 
 
 def test_writing_then_running_again_rewrites_nothing(tmp_path: Path):
@@ -413,7 +400,7 @@ def test_a_checkout_with_windows_line_endings_still_counts_as_unedited(tmp_path:
 
 
 def test_an_unfixed_file_on_disk_is_refused_and_nothing_is_written(tmp_path: Path):
-    repo = make_fork(tmp_path, (FIXTURES / "upstream-parent/input.js").read_bytes())
+    repo = fork_folder(tmp_path, (FIXTURES / "upstream-parent/input.js").read_bytes())
     report = gen_tests(GenSettings(repo))
     assert report.outcome is GenOutcome.REFUSED
     assert report.message.endswith(
@@ -490,7 +477,7 @@ def fork_outcomes(tmp_path_factory) -> dict[str, dict[str, str]]:
             ("fixed", case.expected_bytes),
             ("original", case.input_bytes),
         ):
-            fork = make_fork(
+            fork = fork_folder(
                 root / f"{case.name.replace('-', '_')}_{kind}", data, fixed=fixed
             )
             targets.append(fork / DEFAULT_OUT)
@@ -502,7 +489,7 @@ def outcomes_of(fork_outcomes, case: Case, kind: str) -> dict[str, str]:
 
 
 def test_the_fork_sandbox_cannot_import_jsfix(tmp_path: Path):
-    fork = make_fork(tmp_path / "fork", b"")
+    fork = fork_folder(tmp_path / "fork", b"")
     (fork / "tests").mkdir()
     (fork / "tests" / "test_probe.py").write_text(
         "def test_probe():\n    import jsfix  # noqa: F401\n"
@@ -624,7 +611,7 @@ def test_deleting_any_statement_jsfix_inserted_fails_a_generated_test(
     output, statements = inserted_statements(case)
     assert output == fixed_text(case)
     module = generate_suite(output).files[0].text
-    fork = make_fork(tmp_path, b"")
+    fork = fork_folder(tmp_path, b"")
     assert structural_failures(module, fork, output) == []
     assert len(statements) >= 5
     survivors = [

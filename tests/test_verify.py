@@ -10,11 +10,10 @@ one defence taken out at a time, and assert what the harness reports.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, upstream_file
+from conftest import FIXTURES, needs_node, upstream_file
 from extractions import assert_cut_as_esprima_cuts, assert_selection, recorded
 
 from jsfix.verify import (
@@ -29,8 +28,6 @@ from jsfix.verify import (
     runner,
     verify_source,
 )
-
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 SCENARIOS = [
     "prefetch-then-start-jump",

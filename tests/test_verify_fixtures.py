@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import Case, must_fix_cases
+from conftest import Case, must_fix_cases, needs_node
 
 from jsfix.javascript.source import decode_source
 from jsfix.plan.fix import plan_fix
 from jsfix.verify import verify_source
 
 MUST_FIX = must_fix_cases()
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+pytestmark = needs_node
 
 
 def violations(data: bytes) -> dict[str, str]:

@@ -6,16 +6,14 @@ shape, as listed below.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import Case, must_fix_cases
+from conftest import Case, must_fix_cases, needs_node
 
 from jsfix.javascript.source import decode_source
 from jsfix.verify import Verdict, verify_source
 
 MUST_FIX = must_fix_cases()
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+pytestmark = needs_node
 
 SCROLL_TWICE = (
     "two-prefetches-at-once",
