@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
+from conftest import FIXTURES, ROOT
+
 MODULE = "tests/test_jsfix_issue1937_race.py"
 HARNESS = "tests/jsfix_issue1937_harness.js"
 
-# Who commits in the test repositories; `git am` keeps the patch's author (jsfix).
+# Who commits in the test repositories, and so who authors the patches jsfix writes there.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Fork Owner",
     "GIT_AUTHOR_EMAIL": "owner@example.invalid",

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from forkrepos import NODE, ROOT, fixture, git, make_fork, snapshot_of_this_checkout
+from conftest import NODE, ROOT
+from forkrepos import fixture, git, make_fork, snapshot_of_this_checkout
 
 pre_commit = pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[test]')")
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -16,10 +16,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import NODE
 from forkrepos import (
     HARNESS,
     MODULE,
-    NODE,
     fixture,
     make_fork,
     run_suite,

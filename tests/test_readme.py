@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import NODE, ROOT
 from forkrepos import (
     GIT_ENV,
     HARNESS,
     MODULE,
-    NODE,
-    ROOT,
     commits,
     files_of_last_commit,
     fixture,

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import NODE
 from forkrepos import (
     HARNESS,
     MODULE,
-    NODE,
     commits,
     counts,
     files_of_last_commit,
