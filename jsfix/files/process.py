@@ -17,7 +17,8 @@ from jsfix.javascript.syntax import looks_clean
 from jsfix.outcomes import FileResult, Outcome
 from jsfix.paths import display_path, pointer_to_definition
 from jsfix.plan.fix import Status, check_fixed_text, plan_fix
-from jsfix.plan.locate import NOT_MENTIONED, Refused, mentions_a_target
+from jsfix.plan.locate import Refused
+from jsfix.plan.targets import NOT_MENTIONED, mentions_a_target
 from jsfix.report.diff import count_changes, unified_diff
 from jsfix.settings import Settings
 

@@ -25,35 +25,19 @@ from jsfix.javascript.parse import (
     top_level_declarations,
 )
 from jsfix.javascript.scan import Head, ScanUncertain, TopLevel, scan_top_level
+from jsfix.plan.targets import (
+    ENSURE_ALL,
+    LOAD_OLDER,
+    TARGETS,
+)
 
 __all__ = [  # Refused and Declaration are met by every caller of the plan
-    "ENSURE_ALL",
-    "LOAD_OLDER",
-    "NOT_MENTIONED",
-    "TARGETS",
     "Declaration",
     "DefinedElsewhere",
     "Located",
     "Refused",
     "locate_targets",
-    "mentions_a_target",
 ]
-
-LOAD_OLDER = "_loadOlderMessages"
-ENSURE_ALL = "_ensureAllMessagesLoaded"
-TARGETS = (LOAD_OLDER, ENSURE_ALL)
-
-# The names in UTF-8 and in UTF-16, so a UTF-16 file is refused, not skipped.
-_TARGET_NAMES_AS_BYTES = [
-    name.encode(encoding) for name in (LOAD_OLDER, ENSURE_ALL) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
-]
-NOT_MENTIONED = "neither target function is mentioned"
-
-
-def mentions_a_target(data: bytes) -> bool:
-    """False when the bytes name neither function: the file is not applicable without a parse."""
-    return any(name in data for name in _TARGET_NAMES_AS_BYTES)
-
 
 class DefinedElsewhere(Exception):
     """The file only imports or re-exports the targets from the module `source`."""

@@ -56,7 +56,8 @@ from jsfix.plan.locals import (
     variable_uses,
     visible_at,
 )
-from jsfix.plan.locate import LOAD_OLDER, Declaration, Refused
+from jsfix.plan.locate import Declaration, Refused
+from jsfix.plan.targets import LOAD_OLDER
 
 # --- the seven parts ----------------------------------------------------------
 

@@ -49,8 +49,9 @@ from jsfix.plan.facts import (
     statement_holding,
     wait_block,
 )
-from jsfix.plan.locate import ENSURE_ALL, LOAD_OLDER, Declaration, Located
+from jsfix.plan.locate import Declaration, Located
 from jsfix.plan.style import detect_style
+from jsfix.plan.targets import ENSURE_ALL, LOAD_OLDER
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 
 _NOT_A_LINE_OF_ITS_OWN = {"BlockStatement"}

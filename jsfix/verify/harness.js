@@ -427,6 +427,77 @@ function moduleMaker(job) {
   };
 }
 
+// A context for the runs of one job, reset before each: creating a context
+// costs more than most runs in it. What a run leaves behind is its globals,
+// all on the sandbox object (node's context forwards global writes there),
+// and those go. Code that could change what the context itself shares
+// between runs (assigns into a prototype, defines or deletes on a built-in,
+// evaluates text) gets a fresh context per run instead.
+const UNSHARED_CALLS = new Set(['defineProperty', 'defineProperties', 'setPrototypeOf', 'eval', 'Function']);
+const ASSIGNMENTS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=']);
+
+const GLOBAL_OBJECTS = new Set(['window', 'self', 'globalThis']);
+
+// Does `tokens` assign through a prototype, call one of UNSHARED_CALLS, or delete a global?
+function changesSharedState(tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.type !== 'name') continue;
+    if (UNSHARED_CALLS.has(t.value) || (t.value === 'delete' && deletesGlobal(tokens, i + 1))) return true;
+    if ((t.value === 'prototype' || t.value === '__proto__') && assignedThrough(tokens, i + 1)) return true;
+  }
+  return false;
+}
+
+// `delete x` (a global binding), `delete window.x`, or anything less plain than `delete a.b`.
+function deletesGlobal(tokens, i) {
+  const target = tokens[i];
+  if (!target || target.type !== 'name' || GLOBAL_OBJECTS.has(target.value)) return true;
+  return !tokens[i + 1] || !(isPunct(tokens[i + 1], '.') || isPunct(tokens[i + 1], '[') || isPunct(tokens[i + 1], '?.'));
+}
+
+// The member chain from `i` ends in an assignment.
+function assignedThrough(tokens, i) {
+  let j = i;
+  while (j + 1 < tokens.length && (isPunct(tokens[j], '.') || isPunct(tokens[j], '['))) {
+    j = isPunct(tokens[j], '[') ? matching(tokens, j) + 1 : j + 2;
+  }
+  return Boolean(tokens[j]) && tokens[j].type === 'punct' && ASSIGNMENTS.has(tokens[j].value);
+}
+
+class Sandbox {
+  constructor() {
+    this.object = {};
+    this.context = vm.createContext(this.object);
+    this.global = vm.runInContext('globalThis', this.context);
+    const inner = vm.runInContext('({ Promise, Error })', this.context);
+    this.Promise = inner.Promise;
+    this.Error = inner.Error;
+  }
+
+  // Empty the sandbox, then give the next run its globals.
+  reset(values) {
+    for (const name of Object.keys(this.object)) delete this.object[name];
+    Object.assign(this.object, values);
+  }
+}
+
+// Whether the runs of `job` may share one context.
+function sharesContext(job) {
+  if (job._sharesContext === undefined) {
+    const sources = [job.source, ...(job.modules || []).map(each => each.source)];
+    job._sharesContext = !sources.some(source => changesSharedState(tokenize(source)));
+  }
+  return job._sharesContext;
+}
+
+// The job's sandbox for the next run: the shared one, or a fresh one where sharing is unsafe.
+function sandboxFor(job) {
+  if (!sharesContext(job)) return new Sandbox();
+  if (!job._sandbox) job._sandbox = new Sandbox();
+  return job._sandbox;
+}
+
 let builtinNames = null;
 
 // What a fresh context already has (Math, Promise, ...): never stubbed.
@@ -456,28 +527,26 @@ class World {
     this.laterDone = new Array((scenario.later || []).length).fill(false);
     this.switchState = 'none'; // none -> started -> done
 
-    const sandbox = {};
-    const context = vm.createContext(sandbox);
-    this.sandbox = sandbox;
-    const inner = vm.runInContext('({ Promise, Error, JSON })', context);
-    this.Promise = inner.Promise;
-    this.Error = inner.Error;
-
+    const sandbox = sandboxFor(job);
+    this.Promise = sandbox.Promise;
+    this.Error = sandbox.Error;
+    const values = {};
     const modelled = this.page();
     const optional = new Set(job.optional || []);
     for (const name of job.free || []) {
       if (optional.has(name) || name in modelled) continue;
       if (contextBuiltins().has(name)) continue;
-      sandbox[name] = PASSED_THROUGH.has(name) ? globalThis[name] : makeStub();
+      values[name] = PASSED_THROUGH.has(name) ? globalThis[name] : makeStub();
     }
-    Object.assign(sandbox, modelled);
-    sandbox.window = sandbox.self = vm.runInContext('globalThis', context);
+    Object.assign(values, modelled);
+    values.window = values.self = sandbox.global;
     // State the file does not declare lives on the page (another script).
     for (const name of STATE_NAMES) {
-      if (!(job.state && job.state[name])) sandbox[name] = undefined;
+      if (!(job.state && job.state[name])) values[name] = undefined;
     }
-
-    this.context = context;
+    sandbox.reset(values);
+    this.sandbox = sandbox.object;
+    this.context = sandbox.context;
   }
 
   // Make the program in this world's context and set up session A's paging state.
@@ -899,6 +968,16 @@ function skippedChecks(job, scenario) {
   return skipped;
 }
 
+// What the checks ask of a job's code, worked out once where the job is cut
+// out (the main thread), so the worker need not lex it again.
+function withFacts(job) {
+  pagesByOldestIdx(job);
+  gatesOnTruncation(job);
+  sharesContext(job);
+  const { _sourceTokens, ...facts } = job;
+  return facts;
+}
+
 // ------------------------------------------------------------- the steps
 
 function entryCall(entry) {
@@ -1038,14 +1117,14 @@ async function apply(world, key, onlyChoice) {
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
 async function runOnce(job, maker, scenario, prefix, maxSteps) {
-  progress({ type: 'schedule' });
+  progressSchedule();
   const world = new World(job, maker, scenario);
   await world.load();
   const trace = [];
   for (const what of scenario.start || []) {
-    progress({ type: 'next', text: what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called` });
+    progressNext(what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`);
     trace.push(await perform(world, what));
-    progress({ type: 'step', text: trace[trace.length - 1] });
+    progressStep(trace[trace.length - 1]);
     const problem = transcriptProblem(world);
     if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
   }
@@ -1073,7 +1152,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps) {
     }
     taken.push(key);
     const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
-    progress({ type: 'next', text: describeChoice(world, key) });
+    progressNext(describeChoice(world, key));
     const step = await apply(world, key, keys.length === 1);
     if (step.stutter) {
       // The timers only spin. If nothing else could happen this is where the
@@ -1082,7 +1161,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps) {
       return lastChance ? end('violation', lastChance) : end('leaf');
     }
     trace.push(step.text);
-    progress({ type: 'step', text: step.text });
+    progressStep(step.text);
     const problem = transcriptProblem(world);
     if (problem) return end('violation', problem);
   }
@@ -1129,7 +1208,7 @@ async function explore(job, maker, scenario) {
     errors: [],
     skipped: skippedChecks(job, scenario),
   };
-  progress({ type: 'scenario', name: scenario.name, title: scenario.title, skipped: result.skipped });
+  progressScenario(scenario, result.skipped);
   const stack = [[]];
   while (stack.length) {
     const prefix = stack.pop();
@@ -1181,14 +1260,16 @@ async function explore(job, maker, scenario) {
 
 // TARGETS, BUILTINS, WORLD and STATE_PROPERTIES come from parts/names.json.
 
+// One group per kind of token, in TOKEN_KINDS' order; groups without names,
+// since named ones cost an object per match.
 const TOKEN = new RegExp(
   [
-    /(?<comment>\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?(?:\*\/|$))/,
-    /(?<string>'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'?|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"?)/,
-    /(?<number>\d[\w$]*(?:\.[\w$]*)?|\.\d[\w$]*)/,
-    /(?<name>(?:[\w$\u200c\u200d]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/,
-    /(?<private>#(?:[\w$]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/,
-    /(?<punct>\?\.(?!\d)|\?\?=?|\.\.\.|=>|\+\+|--|[\s\S])/,
+    /(\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?(?:\*\/|$))/, // comment
+    /('(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'?|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"?)/, // string
+    /(\d[\w$]*(?:\.[\w$]*)?|\.\d[\w$]*)/, // number
+    /((?:[\w$\u200c\u200d]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/, // name
+    /(#(?:[\w$]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/, // private
+    /(\?\.(?!\d)|\?\?=?|\.\.\.|=>|\+\+|--|[\s\S])/, // punct
   ]
     .map(part => part.source)
     .join('|'),
@@ -1203,6 +1284,7 @@ const ESCAPE = /\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})/g;
 // After `let` at the start of a statement: a binding, so `let` declares.
 const LET_BINDING = /(?:\s|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*(?:[[{]|(?!(?:in|instanceof)(?![\w$]))(?:[A-Za-z_$\\]|[^\x00-\x7f\s]))/y;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const NEXT_LINE_BREAK = /[\n\r\u2028\u2029]/g; // where the next one is, from its lastIndex
 
 // What may come next, after each token.
 const STATEMENT = 'statement'; // a statement of a statement list (top level, block, body)
@@ -1269,6 +1351,13 @@ function isToken(token, kind, value) {
   return Boolean(token) && token.type === kind && token.value === value;
 }
 
+// A line break in text[start:end].
+function breaksLine(text, start, end) {
+  NEXT_LINE_BREAK.lastIndex = start;
+  const found = NEXT_LINE_BREAK.exec(text);
+  return found !== null && found.index < end;
+}
+
 // All tokens of a program, each {type, value, start, end, depth, starts}
 // (the Python lexer's tuple, with `type` for its `kind`, as in the harness's
 // other token readers). type is "comment", "string", "template", "regex", "number", "name",
@@ -1309,9 +1398,10 @@ class Lexer {
   step(position) {
     const text = this.text;
     GAP.lastIndex = position;
-    const gap = position + GAP.exec(text)[0].length;
+    GAP.test(text);
+    const gap = GAP.lastIndex;
     if (gap > position) {
-      this.newline = this.newline || LINE_BREAK.test(text.slice(position, gap));
+      this.newline = this.newline || breaksLine(text, position, gap);
       if (gap === text.length) return gap;
       position = gap;
     }
@@ -1324,7 +1414,9 @@ class Lexer {
     if (char === '/' && text[position + 1] !== '/' && text[position + 1] !== '*') return this.slash(position);
     TOKEN.lastIndex = position;
     const match = TOKEN.exec(text);
-    const kind = TOKEN_KINDS.find(name => match.groups[name] !== undefined);
+    let group = 1;
+    while (match[group] === undefined) group++;
+    const kind = TOKEN_KINDS[group - 1];
     const value = match[0];
     const end = position + value.length;
     if (kind === 'comment') {
@@ -1860,6 +1952,23 @@ function opensWithUseStrict(tokens) {
   return false;
 }
 
+// The names a declaration uses (`references`, not bound in it) and probes
+// with `typeof` (`probed`), read from its tokens the first time they are
+// asked for: the extraction follows a few dozen of a file's hundreds.
+function withNamesOnDemand(d, tokens) {
+  let names = null;
+  const read = () => {
+    if (!names) {
+      const { used, bound, probed } = namesIn(tokens, d.first, d.end);
+      for (const name of d.names) bound.add(name);
+      names = { references: new Set([...used].filter(name => !bound.has(name))), probed };
+    }
+    return names;
+  };
+  Object.defineProperty(d, 'references', { get: () => read().references, enumerable: true });
+  Object.defineProperty(d, 'probed', { get: () => read().probed, enumerable: true });
+}
+
 // One file read for extraction: its top-level declarations (with the names
 // each uses, binds and probes), and what it imports and exports by name.
 function readModule(id, file, text) {
@@ -1893,10 +2002,7 @@ function readModule(id, file, text) {
     // Joined with other declarations, a missing semicolon could let the
     // next line continue this statement.
     if (d.variable && !d.source.trimEnd().endsWith(';')) d.source += ';';
-    const { used, bound, probed } = namesIn(tokens, d.first, d.end);
-    for (const name of d.names) bound.add(name);
-    d.references = new Set([...used].filter(name => !bound.has(name)));
-    d.probed = probed;
+    withNamesOnDemand(d, tokens);
     for (const name of d.names) {
       if (!byName.has(name)) byName.set(name, []);
       byName.get(name).push(d);
@@ -2289,45 +2395,132 @@ function extraction(entry, reach) {
 //
 // Scenarios run in a worker thread; the main thread only watches. Code that
 // loops without ever awaiting would freeze the harness (as it would freeze
-// the page): when the worker sends no progress for `stallSeconds`, the main
+// the page): when the worker's heartbeat stops for `stallSeconds`, the main
 // thread terminates it, reports that scenario as incomplete with the steps up
 // to the one that froze, and goes on with the scenarios after it in a fresh
-// worker.
+// worker. The heartbeat and the steps of the schedule under way live in
+// memory both threads share (a Board): a message per step would wake the
+// main thread a few thousand times per file.
 
 const { Worker, parentPort, workerData } = require('worker_threads');
 
 // Marks the harness's own worker (not any thread that merely loads this file).
 const WORKER_MARK = 'jsfix-harness-worker';
-const IN_WORKER = workerData === WORKER_MARK && parentPort !== null;
+const IN_WORKER = Boolean(workerData && workerData.mark === WORKER_MARK) && parentPort !== null;
 
-// Progress from inside the worker: also its heartbeat. A no-op elsewhere.
-function progress(message) {
-  if (IN_WORKER) parentPort.postMessage(message);
+// The schedule under way: a heartbeat, how many schedules the scenario has
+// begun, its steps so far and the one about to run. Only the worker writes.
+class Board {
+  constructor(buffer = new SharedArrayBuffer(16 + Board.TRACE + Board.NEXT)) {
+    this.buffer = buffer;
+    this.header = new Int32Array(buffer, 0, 4); // heartbeat, schedules, trace bytes, next-step bytes
+    this.trace = new Uint8Array(buffer, 16, Board.TRACE);
+    this.next = new Uint8Array(buffer, 16 + Board.TRACE, Board.NEXT);
+    this.encoder = new TextEncoder();
+  }
+
+  heartbeat() {
+    return Atomics.load(this.header, 0);
+  }
+
+  beat() {
+    Atomics.add(this.header, 0, 1);
+  }
+
+  scenario() {
+    this.header.fill(0, 1);
+    this.beat();
+  }
+
+  schedule() {
+    this.header[1] += 1;
+    this.header[2] = 0;
+    this.header[3] = 0;
+    this.beat();
+  }
+
+  nextStep(text) {
+    this.header[3] = this.encoder.encodeInto(text, this.next).written;
+    this.beat();
+  }
+
+  step(text) {
+    // Steps are separated by NUL; a trace longer than the board keeps its start.
+    const written = this.encoder.encodeInto(`${text}\0`, this.trace.subarray(this.header[2])).written;
+    this.header[2] += written;
+    this.header[3] = 0;
+    this.beat();
+  }
+
+  read() {
+    const decode = bytes => new TextDecoder().decode(bytes.slice());
+    const trace = decode(this.trace.subarray(0, this.header[2])).split('\0').filter(Boolean);
+    const next = this.header[3] ? decode(this.next.subarray(0, this.header[3])) : null;
+    return { schedules: this.header[1], trace, next };
+  }
+}
+Board.TRACE = 1 << 18;
+Board.NEXT = 1 << 12;
+
+// The worker's board; progress from elsewhere (a harness loaded by a test) goes nowhere.
+const board = IN_WORKER ? new Board(workerData.board) : null;
+
+function progressScenario(scenario, skipped) {
+  if (!board) return;
+  board.scenario();
+  parentPort.postMessage({ type: 'scenario', name: scenario.name, title: scenario.title, skipped });
+}
+
+function progressSchedule() {
+  if (board) board.schedule();
+}
+
+function progressNext(text) {
+  if (board) board.nextStep(text);
+}
+
+function progressStep(text) {
+  if (board) board.step(text);
+}
+
+function progressResult(result) {
+  if (board) parentPort.postMessage({ type: 'result', result });
 }
 
 class Watcher {
   constructor() {
     this.worker = null;
+    this.board = new Board();
+  }
+
+  // The worker, started now if there is none: while it boots, the main
+  // thread reads the job and cuts the functions out.
+  start() {
+    if (!this.worker) {
+      // ES-module jobs link their modules with vm.SourceTextModule, which node
+      // only offers behind a flag; the worker gets it whoever started the harness.
+      const execArgv = [...process.execArgv, '--experimental-vm-modules', '--no-warnings'];
+      this.worker = new Worker(__filename, { workerData: { mark: WORKER_MARK, board: this.board.buffer }, execArgv });
+    }
+    return this.worker;
   }
 
   // Run one job in the worker. Resolves with {answer} or, when it stalls,
   // {stalled: {name, title, skipped, schedules, trace, next}, finished: [results]}.
   attempt(job, stallMs) {
-    // ES-module jobs link their modules with vm.SourceTextModule, which node
-    // only offers behind a flag; the worker gets it whoever started the harness.
-    const execArgv = [...process.execArgv, '--experimental-vm-modules', '--no-warnings'];
-    if (!this.worker) this.worker = new Worker(__filename, { workerData: WORKER_MARK, execArgv });
-    const worker = this.worker;
+    const worker = this.start();
     return new Promise((resolve, reject) => {
       const finished = [];
       let current = null;
-      let timer = null;
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(onStall, stallMs);
-      };
+      let beat = this.board.heartbeat();
+      let since = Date.now();
+      const watch = setInterval(() => {
+        const now = this.board.heartbeat();
+        if (now !== beat) [beat, since] = [now, Date.now()];
+        else if (Date.now() - since >= stallMs) onStall();
+      }, Math.min(250, stallMs / 4));
       const cleanUp = () => {
-        clearTimeout(timer);
+        clearInterval(watch);
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
@@ -2335,7 +2528,8 @@ class Watcher {
       const onStall = () => {
         cleanUp();
         this.worker = null;
-        worker.terminate().then(() => resolve({ stalled: current, finished }), reject);
+        const stalled = current && { ...current, ...this.board.read() };
+        worker.terminate().then(() => resolve({ stalled, finished }), reject);
       };
       const onError = error => {
         cleanUp();
@@ -2344,15 +2538,8 @@ class Watcher {
       };
       const onExit = code => onError(new Error(`the harness worker exited (code ${code}) before it answered`));
       const onMessage = message => {
-        arm();
-        track(message);
-      };
-      const track = message => {
-        if (message.type === 'scenario') current = { ...message, schedules: 0, trace: [], next: null };
-        else if (!current && message.type !== 'result' && message.type !== 'done') return;
-        else if (message.type === 'schedule') Object.assign(current, { trace: [], next: null, schedules: current.schedules + 1 });
-        else if (message.type === 'next') current.next = message.text;
-        else if (message.type === 'step') Object.assign(current, { next: null, trace: current.trace.concat([message.text]) });
+        [beat, since] = [this.board.heartbeat(), Date.now()];
+        if (message.type === 'scenario') current = { name: message.name, title: message.title, skipped: message.skipped };
         else if (message.type === 'result') {
           finished.push(message.result);
           current = null;
@@ -2364,7 +2551,6 @@ class Watcher {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      arm();
       worker.postMessage(job);
     });
   }
@@ -2377,7 +2563,14 @@ class Watcher {
 
 // A job's answer, whatever its code does: a stall becomes an incomplete scenario.
 async function runWatched(watcher, job) {
+  if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
+    const extracted = withExtraction(job); // in this thread, while the worker boots
+    if (extracted.answer) return extracted.answer;
+    job = extracted.job;
+    if (job.extractOnly) return extractionAnswer(job);
+  }
   if (job.extractOnly) return run(job);
+  if (typeof job.source === 'string') job = withFacts(job);
   const stallSeconds = job.stallSeconds || 3;
   const done = [];
   let pending = job;
@@ -2390,13 +2583,16 @@ async function runWatched(watcher, job) {
     const { stalled, finished } = outcome;
     if (!stalled) return { ok: false, error: `the harness stalled for ${stallSeconds} s before any scenario ran` };
     done.push(...finished, frozenResult(stalled, stallSeconds));
-    const position = name => SCENARIOS.findIndex(s => s.name === name);
-    const after = SCENARIOS.map(s => s.name).filter(
-      name => position(name) > position(stalled.name) && (!job.scenarios || job.scenarios.includes(name)),
-    );
-    if (job.stopAtFirstFailure || !after.length) return { ok: true, scenarios: done };
+    const after = scenariosAfter(stalled.name, job.scenarios);
+    if (job.stopAtFirstFailure || !after.length) return { ok: true, scenarios: done, kept: job.kept || [] };
     pending = { ...job, scenarios: after };
   }
+}
+
+// The scenarios the job asks for (all when `wanted` is null) that come after `name`.
+function scenariosAfter(name, wanted) {
+  const position = each => SCENARIOS.findIndex(s => s.name === each);
+  return SCENARIOS.map(s => s.name).filter(each => position(each) > position(name) && (!wanted || wanted.includes(each)));
 }
 
 // The result of a scenario whose schedule froze: nothing is proved.
@@ -2444,31 +2640,38 @@ function readStdin() {
 
 // Writes one JSON line per job: one for a job, one per entry of a batch.
 async function main() {
-  const write = answer => process.stdout.write(JSON.stringify(answer) + '\n');
+  const watcher = new Watcher();
+  watcher.start(); // it boots while the job is read and cut out
+  const answers = [];
   let job;
   if (process.argv[2]) job = { file: process.argv[2] };
   else {
     try {
       job = JSON.parse(await readStdin());
     } catch (error) {
-      return write({ ok: false, error: `the job is not JSON: ${error.message}` });
+      job = { batch: [] };
+      answers.push({ ok: false, error: `the job is not JSON: ${error.message}` });
     }
   }
-  const watcher = new Watcher();
-  try {
-    for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
-      try {
-        write(await runWatched(watcher, each));
-      } catch (error) {
-        write({ ok: false, error: describeError(error) });
-      }
+  for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
+    let answer;
+    try {
+      answer = await runWatched(watcher, each);
+    } catch (error) {
+      answer = { ok: false, error: describeError(error) };
     }
-  } finally {
-    watcher.close();
+    process.stdout.write(JSON.stringify(answer) + '\n');
   }
+  // Once the last answer is out, leave at once: a worker's orderly shutdown
+  // costs more than the rest of a small job.
+  process.stdout.write('', () => process.exit(0));
 }
 
 const EXTRACTION_FIELDS = ['source', 'sources', 'declared', 'state', 'free', 'optional', 'strict', 'module', 'kept', 'modules', 'entry'];
+
+function extractionAnswer(job) {
+  return { ok: true, extraction: Object.fromEntries(EXTRACTION_FIELDS.map(key => [key, job[key]])) };
+}
 
 // A job with "text" or "file": the same job with the extraction's fields,
 // or the answer that says why there is nothing to run.
@@ -2509,7 +2712,7 @@ async function run(job) {
     const extracted = withExtraction(job);
     if (extracted.answer) return extracted.answer;
     job = extracted.job;
-    if (job.extractOnly) return { ok: true, extraction: Object.fromEntries(EXTRACTION_FIELDS.map(key => [key, job[key]])) };
+    if (job.extractOnly) return extractionAnswer(job);
   }
   if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
   const made = await programMaker(job);
@@ -2527,7 +2730,7 @@ async function run(job) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }
     scenarios.push(result);
-    progress({ type: 'result', result });
+    progressResult(result);
     if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
   }
   return { ok: true, scenarios, kept: job.kept || [] };

@@ -14,8 +14,7 @@ from pathlib import Path
 from jsfix.javascript.source import UnreadableSource, decode_source, read_source_bytes
 from jsfix.outcomes import EXIT_FOUND, EXIT_OK, EXIT_PROBLEM, EXIT_UNVERIFIABLE
 from jsfix.paths import pointer_to_definition
-from jsfix.plan.fix import Status, plan_fix
-from jsfix.plan.locate import NOT_MENTIONED, Refused, mentions_a_target
+from jsfix.plan.targets import NOT_MENTIONED, mentions_a_target
 from jsfix.verify.runner import (
     NotApplicable,
     Unverifiable,
@@ -75,6 +74,10 @@ def verify_file(path: Path, root: Path | None, cwd: Path) -> FileVerdict:
 
 def _judged_as_check_would(text: str, path: Path, cwd: Path, error: VerifyError) -> FileVerdict:
     """A file the extraction could not run: not applicable or refused when check says so."""
+    # The plan (and esprima) load only here: a file that runs never needs them.
+    from jsfix.plan.fix import Status, plan_fix
+    from jsfix.plan.locate import Refused
+
     try:
         plan = plan_fix(text)
     except Refused as refusal:

@@ -193,6 +193,23 @@ function opensWithUseStrict(tokens) {
   return false;
 }
 
+// The names a declaration uses (`references`, not bound in it) and probes
+// with `typeof` (`probed`), read from its tokens the first time they are
+// asked for: the extraction follows a few dozen of a file's hundreds.
+function withNamesOnDemand(d, tokens) {
+  let names = null;
+  const read = () => {
+    if (!names) {
+      const { used, bound, probed } = namesIn(tokens, d.first, d.end);
+      for (const name of d.names) bound.add(name);
+      names = { references: new Set([...used].filter(name => !bound.has(name))), probed };
+    }
+    return names;
+  };
+  Object.defineProperty(d, 'references', { get: () => read().references, enumerable: true });
+  Object.defineProperty(d, 'probed', { get: () => read().probed, enumerable: true });
+}
+
 // One file read for extraction: its top-level declarations (with the names
 // each uses, binds and probes), and what it imports and exports by name.
 function readModule(id, file, text) {
@@ -226,10 +243,7 @@ function readModule(id, file, text) {
     // Joined with other declarations, a missing semicolon could let the
     // next line continue this statement.
     if (d.variable && !d.source.trimEnd().endsWith(';')) d.source += ';';
-    const { used, bound, probed } = namesIn(tokens, d.first, d.end);
-    for (const name of d.names) bound.add(name);
-    d.references = new Set([...used].filter(name => !bound.has(name)));
-    d.probed = probed;
+    withNamesOnDemand(d, tokens);
     for (const name of d.names) {
       if (!byName.has(name)) byName.set(name, []);
       byName.get(name).push(d);

@@ -19,14 +19,16 @@
 
 // TARGETS, BUILTINS, WORLD and STATE_PROPERTIES come from parts/names.json.
 
+// One group per kind of token, in TOKEN_KINDS' order; groups without names,
+// since named ones cost an object per match.
 const TOKEN = new RegExp(
   [
-    /(?<comment>\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?(?:\*\/|$))/,
-    /(?<string>'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'?|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"?)/,
-    /(?<number>\d[\w$]*(?:\.[\w$]*)?|\.\d[\w$]*)/,
-    /(?<name>(?:[\w$\u200c\u200d]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/,
-    /(?<private>#(?:[\w$]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/,
-    /(?<punct>\?\.(?!\d)|\?\?=?|\.\.\.|=>|\+\+|--|[\s\S])/,
+    /(\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?(?:\*\/|$))/, // comment
+    /('(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'?|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"?)/, // string
+    /(\d[\w$]*(?:\.[\w$]*)?|\.\d[\w$]*)/, // number
+    /((?:[\w$\u200c\u200d]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/, // name
+    /(#(?:[\w$]|\\u(?:\{[0-9a-fA-F]+\}|[0-9a-fA-F]{4})|[^\x00-\x7f\s])+)/, // private
+    /(\?\.(?!\d)|\?\?=?|\.\.\.|=>|\+\+|--|[\s\S])/, // punct
   ]
     .map(part => part.source)
     .join('|'),
@@ -41,6 +43,7 @@ const ESCAPE = /\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})/g;
 // After `let` at the start of a statement: a binding, so `let` declares.
 const LET_BINDING = /(?:\s|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*(?:[[{]|(?!(?:in|instanceof)(?![\w$]))(?:[A-Za-z_$\\]|[^\x00-\x7f\s]))/y;
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const NEXT_LINE_BREAK = /[\n\r\u2028\u2029]/g; // where the next one is, from its lastIndex
 
 // What may come next, after each token.
 const STATEMENT = 'statement'; // a statement of a statement list (top level, block, body)
@@ -105,4 +108,11 @@ function isAsyncBefore(previous, newline) {
 
 function isToken(token, kind, value) {
   return Boolean(token) && token.type === kind && token.value === value;
+}
+
+// A line break in text[start:end].
+function breaksLine(text, start, end) {
+  NEXT_LINE_BREAK.lastIndex = start;
+  const found = NEXT_LINE_BREAK.exec(text);
+  return found !== null && found.index < end;
 }

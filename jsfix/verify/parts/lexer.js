@@ -38,9 +38,10 @@ class Lexer {
   step(position) {
     const text = this.text;
     GAP.lastIndex = position;
-    const gap = position + GAP.exec(text)[0].length;
+    GAP.test(text);
+    const gap = GAP.lastIndex;
     if (gap > position) {
-      this.newline = this.newline || LINE_BREAK.test(text.slice(position, gap));
+      this.newline = this.newline || breaksLine(text, position, gap);
       if (gap === text.length) return gap;
       position = gap;
     }
@@ -53,7 +54,9 @@ class Lexer {
     if (char === '/' && text[position + 1] !== '/' && text[position + 1] !== '*') return this.slash(position);
     TOKEN.lastIndex = position;
     const match = TOKEN.exec(text);
-    const kind = TOKEN_KINDS.find(name => match.groups[name] !== undefined);
+    let group = 1;
+    while (match[group] === undefined) group++;
+    const kind = TOKEN_KINDS[group - 1];
     const value = match[0];
     const end = position + value.length;
     if (kind === 'comment') {

@@ -12,31 +12,38 @@ function readStdin() {
 
 // Writes one JSON line per job: one for a job, one per entry of a batch.
 async function main() {
-  const write = answer => process.stdout.write(JSON.stringify(answer) + '\n');
+  const watcher = new Watcher();
+  watcher.start(); // it boots while the job is read and cut out
+  const answers = [];
   let job;
   if (process.argv[2]) job = { file: process.argv[2] };
   else {
     try {
       job = JSON.parse(await readStdin());
     } catch (error) {
-      return write({ ok: false, error: `the job is not JSON: ${error.message}` });
+      job = { batch: [] };
+      answers.push({ ok: false, error: `the job is not JSON: ${error.message}` });
     }
   }
-  const watcher = new Watcher();
-  try {
-    for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
-      try {
-        write(await runWatched(watcher, each));
-      } catch (error) {
-        write({ ok: false, error: describeError(error) });
-      }
+  for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
+    let answer;
+    try {
+      answer = await runWatched(watcher, each);
+    } catch (error) {
+      answer = { ok: false, error: describeError(error) };
     }
-  } finally {
-    watcher.close();
+    process.stdout.write(JSON.stringify(answer) + '\n');
   }
+  // Once the last answer is out, leave at once: a worker's orderly shutdown
+  // costs more than the rest of a small job.
+  process.stdout.write('', () => process.exit(0));
 }
 
 const EXTRACTION_FIELDS = ['source', 'sources', 'declared', 'state', 'free', 'optional', 'strict', 'module', 'kept', 'modules', 'entry'];
+
+function extractionAnswer(job) {
+  return { ok: true, extraction: Object.fromEntries(EXTRACTION_FIELDS.map(key => [key, job[key]])) };
+}
 
 // A job with "text" or "file": the same job with the extraction's fields,
 // or the answer that says why there is nothing to run.
@@ -77,7 +84,7 @@ async function run(job) {
     const extracted = withExtraction(job);
     if (extracted.answer) return extracted.answer;
     job = extracted.job;
-    if (job.extractOnly) return { ok: true, extraction: Object.fromEntries(EXTRACTION_FIELDS.map(key => [key, job[key]])) };
+    if (job.extractOnly) return extractionAnswer(job);
   }
   if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
   const made = await programMaker(job);
@@ -95,7 +102,7 @@ async function run(job) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }
     scenarios.push(result);
-    progress({ type: 'result', result });
+    progressResult(result);
     if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
   }
   return { ok: true, scenarios, kept: job.kept || [] };

@@ -69,6 +69,77 @@ function moduleMaker(job) {
   };
 }
 
+// A context for the runs of one job, reset before each: creating a context
+// costs more than most runs in it. What a run leaves behind is its globals,
+// all on the sandbox object (node's context forwards global writes there),
+// and those go. Code that could change what the context itself shares
+// between runs (assigns into a prototype, defines or deletes on a built-in,
+// evaluates text) gets a fresh context per run instead.
+const UNSHARED_CALLS = new Set(['defineProperty', 'defineProperties', 'setPrototypeOf', 'eval', 'Function']);
+const ASSIGNMENTS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=']);
+
+const GLOBAL_OBJECTS = new Set(['window', 'self', 'globalThis']);
+
+// Does `tokens` assign through a prototype, call one of UNSHARED_CALLS, or delete a global?
+function changesSharedState(tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.type !== 'name') continue;
+    if (UNSHARED_CALLS.has(t.value) || (t.value === 'delete' && deletesGlobal(tokens, i + 1))) return true;
+    if ((t.value === 'prototype' || t.value === '__proto__') && assignedThrough(tokens, i + 1)) return true;
+  }
+  return false;
+}
+
+// `delete x` (a global binding), `delete window.x`, or anything less plain than `delete a.b`.
+function deletesGlobal(tokens, i) {
+  const target = tokens[i];
+  if (!target || target.type !== 'name' || GLOBAL_OBJECTS.has(target.value)) return true;
+  return !tokens[i + 1] || !(isPunct(tokens[i + 1], '.') || isPunct(tokens[i + 1], '[') || isPunct(tokens[i + 1], '?.'));
+}
+
+// The member chain from `i` ends in an assignment.
+function assignedThrough(tokens, i) {
+  let j = i;
+  while (j + 1 < tokens.length && (isPunct(tokens[j], '.') || isPunct(tokens[j], '['))) {
+    j = isPunct(tokens[j], '[') ? matching(tokens, j) + 1 : j + 2;
+  }
+  return Boolean(tokens[j]) && tokens[j].type === 'punct' && ASSIGNMENTS.has(tokens[j].value);
+}
+
+class Sandbox {
+  constructor() {
+    this.object = {};
+    this.context = vm.createContext(this.object);
+    this.global = vm.runInContext('globalThis', this.context);
+    const inner = vm.runInContext('({ Promise, Error })', this.context);
+    this.Promise = inner.Promise;
+    this.Error = inner.Error;
+  }
+
+  // Empty the sandbox, then give the next run its globals.
+  reset(values) {
+    for (const name of Object.keys(this.object)) delete this.object[name];
+    Object.assign(this.object, values);
+  }
+}
+
+// Whether the runs of `job` may share one context.
+function sharesContext(job) {
+  if (job._sharesContext === undefined) {
+    const sources = [job.source, ...(job.modules || []).map(each => each.source)];
+    job._sharesContext = !sources.some(source => changesSharedState(tokenize(source)));
+  }
+  return job._sharesContext;
+}
+
+// The job's sandbox for the next run: the shared one, or a fresh one where sharing is unsafe.
+function sandboxFor(job) {
+  if (!sharesContext(job)) return new Sandbox();
+  if (!job._sandbox) job._sandbox = new Sandbox();
+  return job._sandbox;
+}
+
 let builtinNames = null;
 
 // What a fresh context already has (Math, Promise, ...): never stubbed.

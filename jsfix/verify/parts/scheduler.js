@@ -137,14 +137,14 @@ async function apply(world, key, onlyChoice) {
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
 async function runOnce(job, maker, scenario, prefix, maxSteps) {
-  progress({ type: 'schedule' });
+  progressSchedule();
   const world = new World(job, maker, scenario);
   await world.load();
   const trace = [];
   for (const what of scenario.start || []) {
-    progress({ type: 'next', text: what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called` });
+    progressNext(what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`);
     trace.push(await perform(world, what));
-    progress({ type: 'step', text: trace[trace.length - 1] });
+    progressStep(trace[trace.length - 1]);
     const problem = transcriptProblem(world);
     if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
   }
@@ -172,7 +172,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps) {
     }
     taken.push(key);
     const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
-    progress({ type: 'next', text: describeChoice(world, key) });
+    progressNext(describeChoice(world, key));
     const step = await apply(world, key, keys.length === 1);
     if (step.stutter) {
       // The timers only spin. If nothing else could happen this is where the
@@ -181,7 +181,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps) {
       return lastChance ? end('violation', lastChance) : end('leaf');
     }
     trace.push(step.text);
-    progress({ type: 'step', text: step.text });
+    progressStep(step.text);
     const problem = transcriptProblem(world);
     if (problem) return end('violation', problem);
   }
@@ -228,7 +228,7 @@ async function explore(job, maker, scenario) {
     errors: [],
     skipped: skippedChecks(job, scenario),
   };
-  progress({ type: 'scenario', name: scenario.name, title: scenario.title, skipped: result.skipped });
+  progressScenario(scenario, result.skipped);
   const stack = [[]];
   while (stack.length) {
     const prefix = stack.pop();

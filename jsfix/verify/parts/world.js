@@ -13,28 +13,26 @@ class World {
     this.laterDone = new Array((scenario.later || []).length).fill(false);
     this.switchState = 'none'; // none -> started -> done
 
-    const sandbox = {};
-    const context = vm.createContext(sandbox);
-    this.sandbox = sandbox;
-    const inner = vm.runInContext('({ Promise, Error, JSON })', context);
-    this.Promise = inner.Promise;
-    this.Error = inner.Error;
-
+    const sandbox = sandboxFor(job);
+    this.Promise = sandbox.Promise;
+    this.Error = sandbox.Error;
+    const values = {};
     const modelled = this.page();
     const optional = new Set(job.optional || []);
     for (const name of job.free || []) {
       if (optional.has(name) || name in modelled) continue;
       if (contextBuiltins().has(name)) continue;
-      sandbox[name] = PASSED_THROUGH.has(name) ? globalThis[name] : makeStub();
+      values[name] = PASSED_THROUGH.has(name) ? globalThis[name] : makeStub();
     }
-    Object.assign(sandbox, modelled);
-    sandbox.window = sandbox.self = vm.runInContext('globalThis', context);
+    Object.assign(values, modelled);
+    values.window = values.self = sandbox.global;
     // State the file does not declare lives on the page (another script).
     for (const name of STATE_NAMES) {
-      if (!(job.state && job.state[name])) sandbox[name] = undefined;
+      if (!(job.state && job.state[name])) values[name] = undefined;
     }
-
-    this.context = context;
+    sandbox.reset(values);
+    this.sandbox = sandbox.object;
+    this.context = sandbox.context;
   }
 
   // Make the program in this world's context and set up session A's paging state.
