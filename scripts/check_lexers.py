@@ -34,7 +34,8 @@ from jsfix.javascript.parse import (
     statement_sources,
     top_level_declarations,
 )
-from jsfix.plan.locate import TARGETS, Refused
+from jsfix.plan.locate import Refused
+from jsfix.plan.targets import TARGETS
 from jsfix.testgen.support.lexer import _tokens
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
 from jsfix.verify import HARNESS
@@ -114,20 +115,23 @@ def scanner_problems(text: str, spans: dict[str, tuple[int, int]], blanked: str)
     return problems
 
 
-def harness_answers(texts: list[str]) -> list[dict]:
-    answers = []
-    for start in range(0, len(texts), 40):  # a few MB of JSON per node run
+def harness_answers(texts: list[str]):
+    """The harness's tokens and extraction for each text, a few texts per node run.
+
+    A 450 KB file has 70,000 tokens: the answers are read a batch at a time
+    and let go, or a whole history would hold gigabytes.
+    """
+    for start in range(0, len(texts), 4):
         done = subprocess.run(
             [shutil.which("node"), "-e", _BATCH, str(HARNESS)],
-            input=json.dumps(texts[start : start + 40]),
+            input=json.dumps(texts[start : start + 4]),
             capture_output=True,
             text=True,
             encoding="utf-8",
             timeout=600,
             check=True,
         )
-        answers.extend(json.loads(done.stdout))
-    return answers
+        yield from json.loads(done.stdout)
 
 
 def harness_problems(text: str, answer: dict, has_targets: bool) -> list[str]:
