@@ -1,3 +1,3 @@
-from jsfix.cli import main
+from jsfix.launch import main
 
 main()

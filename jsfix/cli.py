@@ -8,6 +8,7 @@ a diff on a terminal: plain lines need none of its start-up time.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -17,7 +18,6 @@ import typer
 
 from jsfix import __version__
 from jsfix.files.discover import read_path_list
-from jsfix.files.fleet import default_jobs, run
 from jsfix.outcomes import (
     EXIT_NO_NODE,
     EXIT_USAGE,
@@ -131,7 +131,7 @@ def apply(
     mode = Mode.DRY_RUN if dry_run or patch_dir is not None else Mode.WRITE
     settings = fleet_settings(mode, jobs, patch_dir, author, verbose, verify=verify, with_tests=with_tests, force=force)
     gathered = gather_paths(paths, from_file)
-    report = run(gathered, settings)
+    report = run_files(gathered, settings)
     if not report.results:
         nothing_found(gathered, from_file, report.skipped)
     if as_json != "-" and summary != "-" and dry_run:
@@ -157,10 +157,18 @@ def check(
     """
     settings = fleet_settings(Mode.CHECK, jobs, patch_dir, author, verbose)
     gathered = gather_paths(paths, from_file)
-    report = run(gathered, settings)
+    report = run_files(gathered, settings)
     if not report.results:
         nothing_found(gathered, from_file, report.skipped)
     finish(report, settings, as_json, summary)
+
+
+def run_files(paths: list[Path], settings: Settings) -> Report:
+    from jsfix.files.fleet import (
+        run,  # the plan and esprima: apply and check only, not verify
+    )
+
+    return run(paths, settings)
 
 
 def fleet_settings(
@@ -177,13 +185,21 @@ def fleet_settings(
         mode=mode,
         verify=verify,
         **suite_options,
-        jobs=jobs or default_jobs(),
+        jobs=jobs or available_cores(),
         patch_dir=patch_dir,
         author=author,
         cwd=Path.cwd(),
         progress=True,
         verbose=verbose,
     )
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def gather_paths(paths: list[Path] | None, from_file: str | None) -> list[Path]:

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 from conftest import needs_node
 
-from jsfix.plan.locate import TARGETS
+from jsfix.plan.targets import TARGETS
 from jsfix.testgen.behavioural import harness_scenarios
 from jsfix.verify.bundle import HARNESS, ORDER, PARTS, build_harness, names, scenarios
 

@@ -16,14 +16,14 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "jsfix"
 STAGES = (
-    ("shared", ("jsfix", "jsfix.settings", "jsfix.outcomes", "jsfix.paths")),
+    ("shared", ("jsfix", "jsfix.settings", "jsfix.outcomes", "jsfix.paths", "jsfix.prestart")),
     ("reading JavaScript", ("jsfix.javascript",)),
     ("the plan", ("jsfix.plan",)),
     ("verify", ("jsfix.verify",)),
     ("testgen", ("jsfix.testgen",)),
     ("report", ("jsfix.report",)),
     ("running over files", ("jsfix.files",)),
-    ("the command line", ("jsfix.cli", "jsfix.__main__")),
+    ("the command line", ("jsfix.cli", "jsfix.launch", "jsfix.__main__")),
 )
 PURE = ("jsfix.plan", "jsfix.javascript.scan", "jsfix.javascript.jsast", "jsfix.javascript.offsets")
 IO_MODULES = {"os", "subprocess", "shutil", "tempfile", "pathlib", "io"}
@@ -79,7 +79,7 @@ def test_the_pure_core_does_no_io(path: Path):
 def test_every_module_belongs_to_a_stage_and_the_top_level_is_small():
     assert all(stage_of(module_name(path)) >= 0 for path in MODULES)
     top = sorted(path.name for path in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "cli.py", "outcomes.py", "paths.py", "settings.py"]
+    assert top == ["__init__.py", "__main__.py", "cli.py", "launch.py", "outcomes.py", "paths.py", "prestart.py", "settings.py"]
 
 
 LONGEST_FUNCTION = 80

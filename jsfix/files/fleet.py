@@ -12,7 +12,6 @@ process once the workers are done (jsfix.files.suites).
 
 from __future__ import annotations
 
-import os
 import signal
 from collections.abc import Iterable
 from dataclasses import replace
@@ -34,14 +33,6 @@ if TYPE_CHECKING:
 
 # The pool, the patch writer and the progress bar are imported when a run needs
 # them: a one-file run (an editor hook, a CI step) pays only for what it uses.
-
-
-def default_jobs() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def run(paths: Iterable[Path], settings: Settings) -> Report:

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from jsfix import prestart
 from jsfix.verify.bundle import HARNESS
 
 # Generous: one file takes well under a second; this only stops a run away.
@@ -127,7 +128,7 @@ class VerifyReport:
 
 
 def build_job(
-    text: str,
+    text: str | None,
     *,
     path: Path | None = None,
     root: Path | None = None,
@@ -136,23 +137,27 @@ def build_job(
     max_schedules: int = 20000,
     stop_at_first_failure: bool = False,
 ) -> dict:
-    """The harness job for one file's text (BOM removed).
+    """The harness job for a file's text (BOM removed), or with `text` None for the file at `path` as it is.
 
     `path` and `root` let an ES module's relative imports be followed inside
     the checkout at `root`; without them, imports become stubs, and paging
-    state behind one makes the file Unverifiable.
+    state behind one makes the file Unverifiable. Options left at the
+    harness's defaults are left out, so a file's job is the one the launcher
+    may have started early (jsfix.prestart).
     """
-    job = {
-        "text": text,
-        "scenarios": list(scenarios) if scenarios is not None else None,
-        "maxSteps": max_steps,
-        "maxSchedules": max_schedules,
-        "stopAtFirstFailure": stop_at_first_failure,
-    }
-    if path is not None:
-        job["file"] = str(Path(path).absolute())
-        job["root"] = str(Path(root).absolute()) if root is not None else None
+    if text is None:
+        job = prestart.file_job(str(path), str(root if root is not None else checkout_of(path)))
+    else:
+        job = {"text": text}
+        if path is not None:
+            job.update(prestart.file_job(str(path), str(root if root is not None else checkout_of(path))))
+    options = {"scenarios": list(scenarios) if scenarios is not None else None, "maxSteps": max_steps,
+               "maxSchedules": max_schedules, "stopAtFirstFailure": stop_at_first_failure}
+    job.update({key: value for key, value in options.items() if value != _HARNESS_DEFAULTS[key]})
     return job
+
+
+_HARNESS_DEFAULTS = {"scenarios": None, "maxSteps": 200, "maxSchedules": 20000, "stopAtFirstFailure": False}
 
 
 def run_job(job: dict, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, harness: Path = HARNESS) -> dict:
@@ -187,35 +192,34 @@ def run_batch(
 
 
 def harness_answers(job: dict, count: int, *, timeout: float, harness: Path) -> list[dict]:
-    """Run `harness` on `job` and parse its `count` answer lines."""
+    """Run `harness` on `job` (or take the launcher's early run of it) and parse its `count` answer lines."""
     node = shutil.which("node")
     if node is None:
         raise NodeNotFound("the behavioural check needs node on PATH, and there is none")
+    text = json.dumps(job)
+    process = prestart.take(str(harness), text) or subprocess.Popen(
+        prestart.node_command(node, str(harness)),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
     try:
-        completed = subprocess.run(
-            [node, str(harness)],
-            input=json.dumps(job),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=timeout,
-            check=False,
-        )
+        stdout, stderr = process.communicate(None if process.stdin is None else text, timeout=timeout)
     except subprocess.TimeoutExpired as error:
+        process.kill()
+        process.communicate()
         raise VerifyError(f"the harness ran longer than {timeout:g} s") from error
     try:
         # One answer per "\n": JSON may hold U+2028, which splitlines() would split on.
-        answers = [json.loads(line) for line in completed.stdout.split("\n") if line]
+        answers = [json.loads(line) for line in stdout.split("\n") if line]
     except json.JSONDecodeError:
         answers = []
     if len(answers) != count:
-        detail = (completed.stderr or completed.stdout).strip()[-2000:]
-        raise VerifyError(f"the harness exited {completed.returncode} without an answer: {detail}")
+        detail = (stderr or stdout).strip()[-2000:]
+        raise VerifyError(f"the harness exited {process.returncode} without an answer: {detail}")
     return answers
 
 
 def verify_source(
-    text: str,
+    text: str | None,
     *,
     path: Path | None = None,
     root: Path | None = None,
@@ -226,7 +230,8 @@ def verify_source(
 ) -> VerifyReport:
     """Run the file's own two functions through every scenario.
 
-    `text` is the file's text with any byte-order mark removed. Raises
+    `text` is the file's text with any byte-order mark removed (None: the
+    file at `path` as it is on disk). Raises
     NodeNotFound without node, VerifyError when the file's code cannot be
     run (no targets, parse error, harness failure).
     """
@@ -264,14 +269,12 @@ def scenario_result(answer: dict) -> ScenarioResult:
 
 
 def verify_path(path: Path, *, root: Path | None = None, **options) -> VerifyReport:
-    """`verify_source` on a file, decoded as UTF-8 with any BOM removed.
+    """`verify_source` on a file as it is on disk (the harness reads it, BOM removed).
 
     Relative imports are followed inside `root`, by default the git work tree
     holding the file (or, outside git, the file's own directory).
     """
-    path = Path(path)
-    text = path.read_bytes().decode("utf-8-sig")
-    return verify_source(text, path=path, root=root or checkout_of(path), **options)
+    return verify_source(None, path=Path(path), root=root, **options)
 
 
 def checkout_of(path: Path) -> Path:

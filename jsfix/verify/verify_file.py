@@ -64,7 +64,7 @@ def verify_file(path: Path, root: Path | None, cwd: Path) -> FileVerdict:
     except UnreadableSource as error:
         return FileVerdict(REFUSED, str(error))
     try:
-        report = verify_source(text, path=path, root=root)
+        report = verify_source(None, path=path, root=root)  # the harness reads the file itself
     except (NotApplicable, Unverifiable) as error:
         return _judged_as_check_would(text, path, cwd, error)
     except VerifyError as error:

@@ -1,0 +1,56 @@
+"""The launcher starts node on a file's job early; the runner takes that run only for the very same job."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, NODE, needs_node
+
+from jsfix import prestart
+from jsfix.verify import runner
+
+pytestmark = needs_node
+
+# A stand-in harness: it answers with the job it was given, so a test can tell which run answered.
+ECHO = "let t = ''; process.stdin.on('data', c => (t += c)); process.stdin.on('end', () => console.log(JSON.stringify({ok: true, job: JSON.parse(t)})));\n"
+
+
+@pytest.fixture
+def echo(tmp_path: Path) -> str:
+    path = tmp_path / "echo.js"
+    path.write_text(ECHO)
+    return str(path)
+
+
+def test_the_same_job_takes_the_early_run(echo: str, tmp_path: Path):
+    job = prestart.file_job(str(tmp_path / "sessions.js"), str(tmp_path))
+    prestart.start(job, harness=echo)
+    (answer,) = runner.harness_answers(job, 1, timeout=30, harness=Path(echo))
+    assert answer == {"ok": True, "job": job}
+    assert prestart.take(echo, json.dumps(job)) is None  # taken once
+
+
+def test_another_job_stops_the_early_run_and_runs_its_own(echo: str, tmp_path: Path):
+    early = prestart.file_job(str(tmp_path / "a.js"), str(tmp_path))
+    prestart.start(early, harness=echo)
+    process = prestart._early[2]
+    other = prestart.file_job(str(tmp_path / "b.js"), str(tmp_path))
+    (answer,) = runner.harness_answers(other, 1, timeout=30, harness=Path(echo))
+    assert answer["job"] == other
+    assert process.returncode is not None  # the early node was stopped, not left running
+
+
+def test_verify_from_the_command_line_gives_the_same_report_with_or_without_the_early_start(tmp_path: Path):
+    path = tmp_path / "sessions.js"
+    path.write_bytes((FIXTURES / "upstream-parent" / "input.js").read_bytes())
+    launched = subprocess.run([sys.executable, "-m", "jsfix", "verify", "sessions.js"], cwd=tmp_path,
+                              capture_output=True, text=True, check=False)
+    direct = subprocess.run([sys.executable, "-c", "from jsfix.cli import main; main()", "verify", "sessions.js"],
+                            cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert (launched.returncode, launched.stdout) == (direct.returncode, direct.stdout) == (1, direct.stdout)
+    assert "violated  prefetch-then-start-jump" in launched.stdout
+    assert NODE is not None
