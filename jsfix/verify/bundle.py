@@ -33,6 +33,7 @@ ORDER = (
     "constants.js",
     "names.json",
     "scenarios.json",
+    "transcripts.js",
     "page.js",
     "program.js",
     "world.js",

@@ -79,14 +79,15 @@
 //   }, ...]}
 //   or {"ok": false, "error": "why nothing could run"}.
 //
-// The world: session A has 90 messages "A0".."A89" of which the last 30 are
+// The world: session A has 90 messages, A0..A89, of which the last 30 are
 // loaded (_oldestIdx 60, _messagesTruncated true); session B has 45, and a
 // switch loads its last 30. A fake `api()` answers the URLs the functions
 // build (`msg_before`+`msg_limit` pages, `msg_limit` tails, the full history)
 // with promises only the scheduler settles; each request is known by the
 // call that sent it (a prefetch, a Start-jump), whatever its URL, and that
-// is what failures are injected into and what schedules name. Messages
-// carry timestamps, and a `msg_before` that is a timestamp pages by it.
+// is what failures are injected into and what schedules name. The histories
+// mix the kinds of message a real session holds (see "the transcripts"),
+// each known by its timestamp; a `msg_before` that is a timestamp pages by it.
 // Timers are fake; the scheduler fires them in deadline order. A session
 // switch does what loadSession() does: it starts by setting
 // _loadingSessionId, emptying the transcript, resetting _messagesTruncated
@@ -267,22 +268,86 @@ const SCENARIOS = [
   },
 ];
 
-// ---------------------------------------------------------------- the page
+// ---------------------------------------------------------- the transcripts
+//
+// A session's history mixes the kinds of message a real hermes-webui session
+// holds, in a cycle: questions and answers as text, an answer with its
+// reasoning, a turn that holds only an attachment, a tool call with empty
+// content (or none at all) and its result, and the notes the UI leaves out
+// of the view (a context-compaction summary, a preserved task list). The loaded
+// tail also carries the fields a client adds when a turn ends. Code that
+// throws on one of them, or drops or repeats one, breaks a scenario.
+//
+// A row is known by its timestamp: message i of session S was sent at
+// SESSION_START[S] + i minutes (seconds since the epoch, as the server
+// stores them), so a tool call or an attachment, which has no text, is
+// known too. Some versions page by the oldest loaded message's timestamp.
 
-// Message i of a session was sent at TIMESTAMP_BASE + i minutes (seconds
-// since the epoch, as the server stores them): some versions page by the
-// oldest loaded message's timestamp instead of an index.
 const TIMESTAMP_BASE = 1.7e9;
+const SESSION_START = { A: TIMESTAMP_BASE, B: TIMESTAMP_BASE + 30 * 86400 };
 
-function makeMessage(sid, i) {
-  return { role: i % 2 === 0 ? 'user' : 'assistant', content: `${sid}${i}`, timestamp: TIMESTAMP_BASE + 60 * i };
+// The cycle keeps a tool's result right after its call, and off the page
+// boundaries the scenarios meet (indices 0, 30 and 60, 2, 32 and 62 with
+// new messages, 15 in session B), where the server would not cut anyway.
+const MESSAGE_KINDS = [
+  (id, t) => ({ role: 'user', content: id, timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: id, reasoning: `thinking about ${id}`, timestamp: t }),
+  (id, t) => ({ role: 'user', content: '', attachments: [`${id}.png`], timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: id, timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: '', tool_calls: [toolCall(id)], timestamp: t }),
+  (id, t, before) => ({ role: 'tool', tool_call_id: `call_${before}`, name: 'read_file', content: id, timestamp: t }),
+  (id, t) => ({ role: 'user', content: id, timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: id, timestamp: t }),
+  (id, t) => ({ role: 'user', content: `[Context compaction] earlier turns summarised (${id})`, timestamp: t }),
+  (id, t) => ({ role: 'user', content: `[Your active task list was preserved across context compression] ${id}`, timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: null, tool_calls: [toolCall(id)], timestamp: t }),
+  (id, t, before) => ({ role: 'tool', tool_call_id: `call_${before}`, name: 'read_file', content: id, timestamp: t }),
+];
+
+function toolCall(id) {
+  return { id: `call_${id}`, type: 'function', function: { name: 'read_file', arguments: JSON.stringify({ path: `${id}.md` }) } };
 }
 
-// Messages the server holds for `sid`: the history the chat opened with,
-// plus any that arrived since (`grown`, for session A).
-function historyOf(sid, grown = 0) {
+function makeMessage(sid, i) {
+  // A tool's result names the call just before it.
+  return MESSAGE_KINDS[i % MESSAGE_KINDS.length](`${sid}${i}`, SESSION_START[sid] + 60 * i, `${sid}${i - 1}`);
+}
+
+// The client's own fields on a turn it saw end: on the loaded tail only,
+// since the server does not store them.
+function withTurnFields(messages) {
+  for (const m of messages) {
+    if (m.role === 'assistant' && typeof m.content === 'string' && m.content) {
+      Object.assign(m, { _turnUsage: { input_tokens: 1200, output_tokens: 80 }, _turnDuration: 2.5 });
+    }
+  }
+  return messages;
+}
+
+// "A12" for message 12 of session A, known by its timestamp; "?" for a row no history holds.
+function rowOf(m) {
+  const t = m && m.timestamp;
+  if (typeof t !== 'number') return '?';
+  const sid = t >= SESSION_START.B ? 'B' : 'A';
+  const index = (t - SESSION_START[sid]) / 60;
+  return Number.isInteger(index) && index >= 0 ? `${sid}${index}` : '?';
+}
+
+const rowCache = new Map();
+
+// The rows of `sid`'s history in order, as rowOf names them.
+function rowsOf(sid, grown) {
+  const key = `${sid}+${grown}`;
+  if (!rowCache.has(key)) rowCache.set(key, Array.from({ length: historyLength(sid, grown) }, (_, i) => `${sid}${i}`));
+  return rowCache.get(key);
+}
+
+// ---------------------------------------------------------------- the page
+
+// Messages `start` to `end` (not included) of `sid`'s history, made afresh.
+function messagesBetween(sid, start, end) {
   const out = [];
-  for (let i = 0; i < historyLength(sid, grown); i++) out.push(makeMessage(sid, i));
+  for (let i = start; i < end; i++) out.push(makeMessage(sid, i));
   return out;
 }
 
@@ -563,7 +628,7 @@ class World {
     const world = this;
     const S = {
       session: sessionOf('A', null, HISTORY.A - TAIL),
-      messages: historyOf('A').slice(HISTORY.A - TAIL),
+      messages: withTurnFields(messagesBetween('A', HISTORY.A - TAIL, HISTORY.A)),
       toolCalls: [],
       busy: false,
       activeStreamId: null,
@@ -646,16 +711,19 @@ class World {
     const { sid } = request;
     if (!(sid in HISTORY)) return { session: null };
     const grown = grownBy(this.scenario);
-    const all = historyOf(sid, grown);
     if (request.kind === 'meta') return { session: sessionOf(sid, undefined, 0, grown) };
     // Messages the server still has: in `olderGone`, none before session
     // A's loaded tail.
     const first = this.scenario.server && this.scenario.server.olderGone && sid === 'A' ? HISTORY.A - TAIL : 0;
-    if (request.kind === 'full') return { session: sessionOf(sid, all.slice(first), 0, grown) };
+    const length = historyLength(sid, grown);
+    if (request.kind === 'full') return { session: sessionOf(sid, messagesBetween(sid, first, length), 0, grown) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
-    const end = request.before !== null ? Math.max(0, Math.min(all.length, indexBefore(all, request.before))) : all.length;
-    const start = Math.max(0, end - limit);
-    const session = sessionOf(sid, all.slice(Math.max(start, first), Math.max(end, first)), start, grown);
+    const end = request.before !== null ? Math.max(0, Math.min(length, indexBefore(sid, length, request.before))) : length;
+    let start = Math.max(0, end - limit);
+    // As the real server does, a page keeps a tool's result with the call
+    // that asked for it: it never opens on an orphaned result.
+    while (start > first && makeMessage(sid, start).role === 'tool') start--;
+    const session = sessionOf(sid, messagesBetween(sid, Math.max(start, first), Math.max(end, first)), start, grown);
     session._messages_truncated = start > first;
     return { session };
   }
@@ -727,7 +795,7 @@ class World {
       state,
       STATE_NAMES.map(n => safe(() => this.program.get[n]())),
       S.session ? S.session.session_id : null,
-      Array.isArray(S.messages) ? S.messages.map(m => m && m.content) : typeof S.messages,
+      Array.isArray(S.messages) ? S.messages.map(rowOf) : typeof S.messages,
       this.requests.map(r => r.status),
       this.calls.map(c => c.status),
       this.anytimeDone,
@@ -738,10 +806,10 @@ class World {
 }
 
 // A `msg_before` cursor as an index: an index already, or a timestamp
-// (the messages sent before it).
-function indexBefore(all, before) {
+// (the messages of `sid` sent before it).
+function indexBefore(sid, length, before) {
   if (before < TIMESTAMP_BASE) return before;
-  return all.filter(m => m.timestamp < before).length;
+  return Math.max(0, Math.min(length, Math.ceil((before - SESSION_START[sid]) / 60)));
 }
 
 const RANKS = ['first', 'second', 'third', 'fourth'];
@@ -764,46 +832,36 @@ const flush = () => new Promise(resolve => setImmediate(resolve));
 
 // ------------------------------------------------------------- invariants
 
-function sessionOfMessage(m) {
-  const text = m && typeof m.content === 'string' ? m.content : '';
-  const match = /^([A-Z])\d+$/.exec(text);
-  return match ? match[1] : '?';
-}
-
 // What is wrong with the transcript on screen right now, or null.
 function transcriptProblem(world) {
   const S = world.S;
   if (!S.session) return null;
   const sid = S.session.session_id;
   if (!Array.isArray(S.messages)) return `S.messages is not an array (${typeof S.messages})`;
-  const contents = S.messages.map(m => (m && typeof m.content === 'string' ? m.content : '?'));
+  const rows = S.messages.map(rowOf);
+  const all = rowsOf(sid, grownBy(world.scenario));
+  // The rows end where the chat opened, or (after a full load) where the server's history ends.
+  const inOrder = [HISTORY[sid], all.length].some(end => {
+    const first = end - rows.length;
+    return first >= 0 && rows.every((row, i) => row === all[first + i]);
+  });
+  return inOrder ? null : whatIsWrong(sid, rows, all);
+}
+
+// Why rows that are not the end of `sid`'s history are wrong: another session's rows, repeats, a gap.
+function whatIsWrong(sid, rows, all) {
   const foreign = {};
-  for (const m of S.messages) {
-    const owner = sessionOfMessage(m);
+  for (const row of rows) {
+    const owner = row[0];
     if (owner !== sid) foreign[owner] = (foreign[owner] || 0) + 1;
   }
   const owners = Object.keys(foreign);
   if (owners.length) {
     return owners.map(o => `session ${sid} shows ${foreign[o]} messages of session ${o}`).join('; ');
   }
-  const seen = new Set();
-  let duplicates = 0;
-  for (const c of contents) {
-    if (seen.has(c)) duplicates++;
-    seen.add(c);
-  }
+  const duplicates = rows.length - new Set(rows).size;
   if (duplicates) return `${duplicates} duplicate row${duplicates === 1 ? '' : 's'}`;
-  const all = historyOf(sid, grownBy(world.scenario)).map(m => m.content);
-  // The rows end where the chat opened, or (after a full load) where the server's history ends.
-  const ends = new Set([HISTORY[sid], all.length]);
-  const inOrder = [...ends].some(end => {
-    const run = all.slice(Math.max(0, end - contents.length), end);
-    return run.length === contents.length && contents.every((c, i) => c === run[i]);
-  });
-  if (!inOrder) {
-    return `session ${sid}'s rows are out of order or have a gap (${contents.length} of ${all.length} shown)`;
-  }
-  return null;
+  return `session ${sid}'s rows are out of order or have a gap (${rows.length} of ${all.length} shown)`;
 }
 
 function describeError(error) {
@@ -869,7 +927,7 @@ function settledProblem(world) {
   const expect = world.scenario.expect || {};
   const S = world.S;
   if (expect.oldestIdxAtTop && pagesByOldestIdx(world.job) && S.session && S.session.session_id === 'A') {
-    const top = Array.isArray(S.messages) && S.messages.length ? Number(String(S.messages[0].content).slice(1)) : null;
+    const top = Array.isArray(S.messages) && S.messages.length ? Number(rowOf(S.messages[0]).slice(1)) : null;
     const oldest = safe(() => world.program.get._oldestIdx());
     if (top !== null && oldest !== top) {
       return `_oldestIdx is ${JSON.stringify(oldest)} while the oldest row shown is A${top}`;
@@ -1061,7 +1119,7 @@ async function apply(world, key, onlyChoice) {
   if (kind === 'switch-done') {
     const set = world.program.set;
     world.S.session = sessionOf('B', null, HISTORY.B - TAIL);
-    world.S.messages = historyOf('B').slice(HISTORY.B - TAIL);
+    world.S.messages = withTurnFields(messagesBetween('B', HISTORY.B - TAIL, HISTORY.B));
     set._messagesTruncated(true);
     set._oldestIdx(HISTORY.B - TAIL);
     set._loadingSessionId(null);

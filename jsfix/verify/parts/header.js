@@ -79,14 +79,15 @@
 //   }, ...]}
 //   or {"ok": false, "error": "why nothing could run"}.
 //
-// The world: session A has 90 messages "A0".."A89" of which the last 30 are
+// The world: session A has 90 messages, A0..A89, of which the last 30 are
 // loaded (_oldestIdx 60, _messagesTruncated true); session B has 45, and a
 // switch loads its last 30. A fake `api()` answers the URLs the functions
 // build (`msg_before`+`msg_limit` pages, `msg_limit` tails, the full history)
 // with promises only the scheduler settles; each request is known by the
 // call that sent it (a prefetch, a Start-jump), whatever its URL, and that
-// is what failures are injected into and what schedules name. Messages
-// carry timestamps, and a `msg_before` that is a timestamp pages by it.
+// is what failures are injected into and what schedules name. The histories
+// mix the kinds of message a real session holds (see "the transcripts"),
+// each known by its timestamp; a `msg_before` that is a timestamp pages by it.
 // Timers are fake; the scheduler fires them in deadline order. A session
 // switch does what loadSession() does: it starts by setting
 // _loadingSessionId, emptying the transcript, resetting _messagesTruncated

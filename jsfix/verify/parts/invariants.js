@@ -1,45 +1,35 @@
 // ------------------------------------------------------------- invariants
 
-function sessionOfMessage(m) {
-  const text = m && typeof m.content === 'string' ? m.content : '';
-  const match = /^([A-Z])\d+$/.exec(text);
-  return match ? match[1] : '?';
-}
-
 // What is wrong with the transcript on screen right now, or null.
 function transcriptProblem(world) {
   const S = world.S;
   if (!S.session) return null;
   const sid = S.session.session_id;
   if (!Array.isArray(S.messages)) return `S.messages is not an array (${typeof S.messages})`;
-  const contents = S.messages.map(m => (m && typeof m.content === 'string' ? m.content : '?'));
+  const rows = S.messages.map(rowOf);
+  const all = rowsOf(sid, grownBy(world.scenario));
+  // The rows end where the chat opened, or (after a full load) where the server's history ends.
+  const inOrder = [HISTORY[sid], all.length].some(end => {
+    const first = end - rows.length;
+    return first >= 0 && rows.every((row, i) => row === all[first + i]);
+  });
+  return inOrder ? null : whatIsWrong(sid, rows, all);
+}
+
+// Why rows that are not the end of `sid`'s history are wrong: another session's rows, repeats, a gap.
+function whatIsWrong(sid, rows, all) {
   const foreign = {};
-  for (const m of S.messages) {
-    const owner = sessionOfMessage(m);
+  for (const row of rows) {
+    const owner = row[0];
     if (owner !== sid) foreign[owner] = (foreign[owner] || 0) + 1;
   }
   const owners = Object.keys(foreign);
   if (owners.length) {
     return owners.map(o => `session ${sid} shows ${foreign[o]} messages of session ${o}`).join('; ');
   }
-  const seen = new Set();
-  let duplicates = 0;
-  for (const c of contents) {
-    if (seen.has(c)) duplicates++;
-    seen.add(c);
-  }
+  const duplicates = rows.length - new Set(rows).size;
   if (duplicates) return `${duplicates} duplicate row${duplicates === 1 ? '' : 's'}`;
-  const all = historyOf(sid, grownBy(world.scenario)).map(m => m.content);
-  // The rows end where the chat opened, or (after a full load) where the server's history ends.
-  const ends = new Set([HISTORY[sid], all.length]);
-  const inOrder = [...ends].some(end => {
-    const run = all.slice(Math.max(0, end - contents.length), end);
-    return run.length === contents.length && contents.every((c, i) => c === run[i]);
-  });
-  if (!inOrder) {
-    return `session ${sid}'s rows are out of order or have a gap (${contents.length} of ${all.length} shown)`;
-  }
-  return null;
+  return `session ${sid}'s rows are out of order or have a gap (${rows.length} of ${all.length} shown)`;
 }
 
 function describeError(error) {
@@ -105,7 +95,7 @@ function settledProblem(world) {
   const expect = world.scenario.expect || {};
   const S = world.S;
   if (expect.oldestIdxAtTop && pagesByOldestIdx(world.job) && S.session && S.session.session_id === 'A') {
-    const top = Array.isArray(S.messages) && S.messages.length ? Number(String(S.messages[0].content).slice(1)) : null;
+    const top = Array.isArray(S.messages) && S.messages.length ? Number(rowOf(S.messages[0]).slice(1)) : null;
     const oldest = safe(() => world.program.get._oldestIdx());
     if (top !== null && oldest !== top) {
       return `_oldestIdx is ${JSON.stringify(oldest)} while the oldest row shown is A${top}`;

@@ -1,19 +1,9 @@
 // ---------------------------------------------------------------- the page
 
-// Message i of a session was sent at TIMESTAMP_BASE + i minutes (seconds
-// since the epoch, as the server stores them): some versions page by the
-// oldest loaded message's timestamp instead of an index.
-const TIMESTAMP_BASE = 1.7e9;
-
-function makeMessage(sid, i) {
-  return { role: i % 2 === 0 ? 'user' : 'assistant', content: `${sid}${i}`, timestamp: TIMESTAMP_BASE + 60 * i };
-}
-
-// Messages the server holds for `sid`: the history the chat opened with,
-// plus any that arrived since (`grown`, for session A).
-function historyOf(sid, grown = 0) {
+// Messages `start` to `end` (not included) of `sid`'s history, made afresh.
+function messagesBetween(sid, start, end) {
   const out = [];
-  for (let i = 0; i < historyLength(sid, grown); i++) out.push(makeMessage(sid, i));
+  for (let i = start; i < end; i++) out.push(makeMessage(sid, i));
   return out;
 }
 

@@ -81,7 +81,7 @@ async function apply(world, key, onlyChoice) {
   if (kind === 'switch-done') {
     const set = world.program.set;
     world.S.session = sessionOf('B', null, HISTORY.B - TAIL);
-    world.S.messages = historyOf('B').slice(HISTORY.B - TAIL);
+    world.S.messages = withTurnFields(messagesBetween('B', HISTORY.B - TAIL, HISTORY.B));
     set._messagesTruncated(true);
     set._oldestIdx(HISTORY.B - TAIL);
     set._loadingSessionId(null);

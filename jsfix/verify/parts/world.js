@@ -49,7 +49,7 @@ class World {
     const world = this;
     const S = {
       session: sessionOf('A', null, HISTORY.A - TAIL),
-      messages: historyOf('A').slice(HISTORY.A - TAIL),
+      messages: withTurnFields(messagesBetween('A', HISTORY.A - TAIL, HISTORY.A)),
       toolCalls: [],
       busy: false,
       activeStreamId: null,
@@ -132,16 +132,19 @@ class World {
     const { sid } = request;
     if (!(sid in HISTORY)) return { session: null };
     const grown = grownBy(this.scenario);
-    const all = historyOf(sid, grown);
     if (request.kind === 'meta') return { session: sessionOf(sid, undefined, 0, grown) };
     // Messages the server still has: in `olderGone`, none before session
     // A's loaded tail.
     const first = this.scenario.server && this.scenario.server.olderGone && sid === 'A' ? HISTORY.A - TAIL : 0;
-    if (request.kind === 'full') return { session: sessionOf(sid, all.slice(first), 0, grown) };
+    const length = historyLength(sid, grown);
+    if (request.kind === 'full') return { session: sessionOf(sid, messagesBetween(sid, first, length), 0, grown) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
-    const end = request.before !== null ? Math.max(0, Math.min(all.length, indexBefore(all, request.before))) : all.length;
-    const start = Math.max(0, end - limit);
-    const session = sessionOf(sid, all.slice(Math.max(start, first), Math.max(end, first)), start, grown);
+    const end = request.before !== null ? Math.max(0, Math.min(length, indexBefore(sid, length, request.before))) : length;
+    let start = Math.max(0, end - limit);
+    // As the real server does, a page keeps a tool's result with the call
+    // that asked for it: it never opens on an orphaned result.
+    while (start > first && makeMessage(sid, start).role === 'tool') start--;
+    const session = sessionOf(sid, messagesBetween(sid, Math.max(start, first), Math.max(end, first)), start, grown);
     session._messages_truncated = start > first;
     return { session };
   }
@@ -213,7 +216,7 @@ class World {
       state,
       STATE_NAMES.map(n => safe(() => this.program.get[n]())),
       S.session ? S.session.session_id : null,
-      Array.isArray(S.messages) ? S.messages.map(m => m && m.content) : typeof S.messages,
+      Array.isArray(S.messages) ? S.messages.map(rowOf) : typeof S.messages,
       this.requests.map(r => r.status),
       this.calls.map(c => c.status),
       this.anytimeDone,
@@ -224,10 +227,10 @@ class World {
 }
 
 // A `msg_before` cursor as an index: an index already, or a timestamp
-// (the messages sent before it).
-function indexBefore(all, before) {
+// (the messages of `sid` sent before it).
+function indexBefore(sid, length, before) {
   if (before < TIMESTAMP_BASE) return before;
-  return all.filter(m => m.timestamp < before).length;
+  return Math.max(0, Math.min(length, Math.ceil((before - SESSION_START[sid]) / 60)));
 }
 
 const RANKS = ['first', 'second', 'third', 'fourth'];

@@ -1,0 +1,73 @@
+// ---------------------------------------------------------- the transcripts
+//
+// A session's history mixes the kinds of message a real hermes-webui session
+// holds, in a cycle: questions and answers as text, an answer with its
+// reasoning, a turn that holds only an attachment, a tool call with empty
+// content (or none at all) and its result, and the notes the UI leaves out
+// of the view (a context-compaction summary, a preserved task list). The loaded
+// tail also carries the fields a client adds when a turn ends. Code that
+// throws on one of them, or drops or repeats one, breaks a scenario.
+//
+// A row is known by its timestamp: message i of session S was sent at
+// SESSION_START[S] + i minutes (seconds since the epoch, as the server
+// stores them), so a tool call or an attachment, which has no text, is
+// known too. Some versions page by the oldest loaded message's timestamp.
+
+const TIMESTAMP_BASE = 1.7e9;
+const SESSION_START = { A: TIMESTAMP_BASE, B: TIMESTAMP_BASE + 30 * 86400 };
+
+// The cycle keeps a tool's result right after its call, and off the page
+// boundaries the scenarios meet (indices 0, 30 and 60, 2, 32 and 62 with
+// new messages, 15 in session B), where the server would not cut anyway.
+const MESSAGE_KINDS = [
+  (id, t) => ({ role: 'user', content: id, timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: id, reasoning: `thinking about ${id}`, timestamp: t }),
+  (id, t) => ({ role: 'user', content: '', attachments: [`${id}.png`], timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: id, timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: '', tool_calls: [toolCall(id)], timestamp: t }),
+  (id, t, before) => ({ role: 'tool', tool_call_id: `call_${before}`, name: 'read_file', content: id, timestamp: t }),
+  (id, t) => ({ role: 'user', content: id, timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: id, timestamp: t }),
+  (id, t) => ({ role: 'user', content: `[Context compaction] earlier turns summarised (${id})`, timestamp: t }),
+  (id, t) => ({ role: 'user', content: `[Your active task list was preserved across context compression] ${id}`, timestamp: t }),
+  (id, t) => ({ role: 'assistant', content: null, tool_calls: [toolCall(id)], timestamp: t }),
+  (id, t, before) => ({ role: 'tool', tool_call_id: `call_${before}`, name: 'read_file', content: id, timestamp: t }),
+];
+
+function toolCall(id) {
+  return { id: `call_${id}`, type: 'function', function: { name: 'read_file', arguments: JSON.stringify({ path: `${id}.md` }) } };
+}
+
+function makeMessage(sid, i) {
+  // A tool's result names the call just before it.
+  return MESSAGE_KINDS[i % MESSAGE_KINDS.length](`${sid}${i}`, SESSION_START[sid] + 60 * i, `${sid}${i - 1}`);
+}
+
+// The client's own fields on a turn it saw end: on the loaded tail only,
+// since the server does not store them.
+function withTurnFields(messages) {
+  for (const m of messages) {
+    if (m.role === 'assistant' && typeof m.content === 'string' && m.content) {
+      Object.assign(m, { _turnUsage: { input_tokens: 1200, output_tokens: 80 }, _turnDuration: 2.5 });
+    }
+  }
+  return messages;
+}
+
+// "A12" for message 12 of session A, known by its timestamp; "?" for a row no history holds.
+function rowOf(m) {
+  const t = m && m.timestamp;
+  if (typeof t !== 'number') return '?';
+  const sid = t >= SESSION_START.B ? 'B' : 'A';
+  const index = (t - SESSION_START[sid]) / 60;
+  return Number.isInteger(index) && index >= 0 ? `${sid}${index}` : '?';
+}
+
+const rowCache = new Map();
+
+// The rows of `sid`'s history in order, as rowOf names them.
+function rowsOf(sid, grown) {
+  const key = `${sid}+${grown}`;
+  if (!rowCache.has(key)) rowCache.set(key, Array.from({ length: historyLength(sid, grown) }, (_, i) => `${sid}${i}`));
+  return rowCache.get(key);
+}
