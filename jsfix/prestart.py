@@ -2,7 +2,7 @@
 
 `jsfix verify FILE` spends most of its wall time in node. The launcher
 (jsfix/launch.py) starts node on the harness with the file's job at once, so
-node's start-up, the harness's load, its worker's boot and the file's
+node's start-up, the harness's load, its watchdog's boot and the file's
 extraction run on the other core while Python imports the rest of jsfix. The
 runner takes that node's answer only when the job it would send is the very
 same job (`take`); otherwise the early node is stopped, and nothing it did

@@ -97,15 +97,62 @@
 'use strict';
 
 const vm = require('vm');
-const { AsyncLocalStorage } = require('async_hooks');
 
 
 // The call (a prefetch, a Start-jump) whose code is running right now. Every
-// call runs inside `caller.run(call, ...)`; promises carry the store across
+// call runs inside `caller.run(call, ...)`; promises carry the call across
 // awaits (also those made by the vm context's own Promise), and the fake
 // timers carry it from where a timer is set to where it fires. So a request
 // is known by who sent it, never guessed from its URL.
-const caller = new AsyncLocalStorage();
+//
+// This is what node's AsyncLocalStorage does, built on V8's promise hooks
+// alone: node's async_hooks keep a stack of their own that code stopped by
+// the watchdog would leave unbalanced, which node treats as fatal.
+//
+// The same hooks count the promise reactions run, for `flush`.
+class CallerStore {
+  constructor() {
+    this.current = undefined;
+    this.saved = [];
+    this.storeOf = new WeakMap(); // promise -> the call that made it
+    this.reactions = 0;
+    require('v8').promiseHooks.createHook({
+      init: promise => {
+        if (this.current !== undefined) this.storeOf.set(promise, this.current);
+      },
+      before: promise => {
+        this.reactions++;
+        this.saved.push(this.current);
+        this.current = this.storeOf.get(promise);
+      },
+      after: () => {
+        this.current = this.saved.pop();
+      },
+    });
+  }
+
+  run(store, fn) {
+    const outer = this.current;
+    this.current = store;
+    try {
+      return fn();
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  getStore() {
+    return this.current;
+  }
+
+  // After the watchdog stopped frozen code, which left its `after` hooks unrun.
+  reset() {
+    this.current = undefined;
+    this.saved = [];
+  }
+}
+
+const caller = new CallerStore();
 
 const HISTORY = { A: 90, B: 45 };
 const TAIL = 30;
@@ -591,6 +638,7 @@ class World {
     this.anytimeDone = new Array((scenario.anytime || []).length).fill(false);
     this.laterDone = new Array((scenario.later || []).length).fill(false);
     this.switchState = 'none'; // none -> started -> done
+    this.isCurrent = () => true; // false once the watchdog stopped this exploration
 
     const sandbox = sandboxFor(job);
     this.Promise = sandbox.Promise;
@@ -828,7 +876,19 @@ function safe(fn) {
   }
 }
 
-const flush = () => new Promise(resolve => setImmediate(resolve));
+// Let everything the last step made ready run: the code's promise reactions,
+// and those they make ready in turn. The harness's own `await` is one
+// reaction; two rounds in a row with no other reaction run leave nothing
+// pending. Microtasks only, never node's event loop: a schedule is explored
+// without leaving it, so the watchdog's stop ends the frozen schedule and
+// nothing of node's own.
+async function flush() {
+  for (let quiet = 0; quiet < 2; ) {
+    const before = caller.reactions;
+    await null;
+    quiet = caller.reactions === before + 1 ? quiet + 1 : 0;
+  }
+}
 
 // ------------------------------------------------------------- invariants
 
@@ -1026,16 +1086,6 @@ function skippedChecks(job, scenario) {
   return skipped;
 }
 
-// What the checks ask of a job's code, worked out once where the job is cut
-// out (the main thread), so the worker need not lex it again.
-function withFacts(job) {
-  pagesByOldestIdx(job);
-  gatesOnTruncation(job);
-  sharesContext(job);
-  const { _sourceTokens, ...facts } = job;
-  return facts;
-}
-
 // ------------------------------------------------------------- the steps
 
 function entryCall(entry) {
@@ -1093,11 +1143,11 @@ async function perform(world, what, later = false) {
     set._oldestIdx(0);
     set._loadingOlder(false);
     world.switchState = 'started';
-    await flush();
+    await settled(world);
     return 'switch to session B starts';
   }
   const call = world.call(what, later);
-  await flush();
+  await settled(world);
   const sent = requestsSentSince(world, before);
   if (sent.length) return sent.join(', ');
   const label = call.label;
@@ -1111,7 +1161,7 @@ async function apply(world, key, onlyChoice) {
     const request = world.requests[Number(arg)];
     const before = world.requests.length;
     const failed = world.settle(request);
-    await flush();
+    await settled(world);
     const who = `${request.label}${request.sid !== 'A' ? ` (session ${request.sid})` : ''}`;
     const text = failed ? `${who} request fails` : `${who} response`;
     return { text: [text, ...requestsSentSince(world, before)].join(', '), stutter: false };
@@ -1124,7 +1174,7 @@ async function apply(world, key, onlyChoice) {
     set._oldestIdx(HISTORY.B - TAIL);
     set._loadingSessionId(null);
     world.switchState = 'done';
-    await flush();
+    await settled(world);
     return { text: `session B loaded (last ${TAIL} of ${HISTORY.B} messages)`, stutter: false };
   }
   if (kind === 'anytime' || kind === 'later') {
@@ -1157,7 +1207,7 @@ async function apply(world, key, onlyChoice) {
     } catch (error) {
       world.errors.push(describeError(error));
     }
-    await flush();
+    await settled(world);
     if (world.fingerprint() !== start) {
       fired = t;
       break;
@@ -1174,9 +1224,10 @@ async function apply(world, key, onlyChoice) {
 
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
-async function runOnce(job, maker, scenario, prefix, maxSteps) {
+async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
   progressSchedule();
   const world = new World(job, maker, scenario);
+  world.isCurrent = isCurrent;
   await world.load();
   const trace = [];
   for (const what of scenario.start || []) {
@@ -1227,6 +1278,13 @@ async function runOnce(job, maker, scenario, prefix, maxSteps) {
   return problem ? end('violation', problem) : end('leaf');
 }
 
+// Let everything that was made ready run. After the watchdog stopped a
+// frozen schedule, what is left of its exploration ends here.
+async function settled(world) {
+  await flush();
+  if (!world.isCurrent()) throw new Error('this exploration was stopped');
+}
+
 // What a choice is about to do, for a schedule that freezes in it.
 function describeChoice(world, key) {
   const [kind, arg] = key.split(':');
@@ -1250,7 +1308,7 @@ function withProblem(trace, problem) {
   return out;
 }
 
-async function explore(job, maker, scenario) {
+async function explore(job, maker, scenario, isCurrent = () => true) {
   const maxSteps = job.maxSteps || 200;
   const maxSchedules = job.maxSchedules || 20000;
   const result = {
@@ -1266,11 +1324,10 @@ async function explore(job, maker, scenario) {
     errors: [],
     skipped: skippedChecks(job, scenario),
   };
-  progressScenario(scenario, result.skipped);
   const stack = [[]];
   while (stack.length) {
     const prefix = stack.pop();
-    const run = await runOnce(job, maker, scenario, prefix, maxSteps);
+    const run = await runOnce(job, maker, scenario, prefix, maxSteps, isCurrent);
     if (run.kind === 'leaf' && result.schedules >= maxSchedules) {
       // One more order to try than the cap allows: nothing is proved.
       Object.assign(result, { verdict: 'incomplete', holds: false, complete: false });
@@ -2367,7 +2424,7 @@ function extractFromText(text, file, root) {
 
 // A syntax error anywhere in the file, as V8 reads it (a script, else a
 // module), or null. Without node's vm modules (a harness started without
-// --experimental-vm-modules, outside its worker) a module is not checked.
+// --experimental-vm-modules) a module is not checked.
 function syntaxProblem(text, looksLikeModule) {
   const kinds = vm.SourceTextModule ? (looksLikeModule ? ['module', 'script'] : ['script', 'module']) : looksLikeModule ? [] : ['script'];
   let first = null;
@@ -2449,45 +2506,47 @@ function extraction(entry, reach) {
   };
 }
 
-// ------------------------------------------------------- jobs and the watchdog
+// ------------------------------------------------------------ the watchdog
 //
-// Scenarios run in a worker thread; the main thread only watches. Code that
-// loops without ever awaiting would freeze the harness (as it would freeze
-// the page): when the worker's heartbeat stops for `stallSeconds`, the main
-// thread terminates it, reports that scenario as incomplete with the steps up
-// to the one that froze, and goes on with the scenarios after it in a fresh
-// worker. The heartbeat and the steps of the schedule under way live in
-// memory both threads share (a Board): a message per step would wake the
-// main thread a few thousand times per file.
+// Scenarios run on the main thread. Code that loops without ever awaiting
+// would freeze the harness (as it would freeze the page), so a small thread
+// watches a heartbeat the main thread beats at every step. When it stops for
+// `stallSeconds`, the watchdog stops the JavaScript running on the main
+// thread through node's inspector (Runtime.terminateExecution, as a debugger
+// does), and the harness reports that scenario as incomplete, with the steps
+// up to the one that froze, and goes on with the scenarios after it. The
+// heartbeat and the steps of the schedule under way live in memory both
+// threads share (a Board). The watchdog boots on another core while the job
+// is read and cut out; exploring never waits for it.
 
-const { Worker, parentPort, workerData } = require('worker_threads');
-
-// Marks the harness's own worker (not any thread that merely loads this file).
-const WORKER_MARK = 'jsfix-harness-worker';
-const IN_WORKER = Boolean(workerData && workerData.mark === WORKER_MARK) && parentPort !== null;
+const { Worker } = require('worker_threads');
 
 // The schedule under way: a heartbeat, how many schedules the scenario has
-// begun, its steps so far and the one about to run. Only the worker writes.
+// begun, its steps so far and the one about to run; and whether the watchdog
+// is armed, after how many milliseconds. Only the main thread writes.
 class Board {
-  constructor(buffer = new SharedArrayBuffer(16 + Board.TRACE + Board.NEXT)) {
+  constructor(buffer = new SharedArrayBuffer(Board.HEADER + Board.TRACE + Board.NEXT)) {
     this.buffer = buffer;
-    this.header = new Int32Array(buffer, 0, 4); // heartbeat, schedules, trace bytes, next-step bytes
-    this.trace = new Uint8Array(buffer, 16, Board.TRACE);
-    this.next = new Uint8Array(buffer, 16 + Board.TRACE, Board.NEXT);
+    // heartbeat, schedules, trace bytes, next-step bytes, armed, stall milliseconds
+    this.header = new Int32Array(buffer, 0, 6);
+    this.trace = new Uint8Array(buffer, Board.HEADER, Board.TRACE);
+    this.next = new Uint8Array(buffer, Board.HEADER + Board.TRACE, Board.NEXT);
     this.encoder = new TextEncoder();
-  }
-
-  heartbeat() {
-    return Atomics.load(this.header, 0);
   }
 
   beat() {
     Atomics.add(this.header, 0, 1);
   }
 
-  scenario() {
-    this.header.fill(0, 1);
+  arm(stallMs) {
+    this.header.fill(0, 1, 4);
+    Atomics.store(this.header, 5, stallMs);
+    Atomics.store(this.header, 4, 1);
     this.beat();
+  }
+
+  disarm() {
+    Atomics.store(this.header, 4, 0);
   }
 
   schedule() {
@@ -2517,17 +2576,12 @@ class Board {
     return { schedules: this.header[1], trace, next };
   }
 }
+Board.HEADER = 32;
 Board.TRACE = 1 << 18;
 Board.NEXT = 1 << 12;
 
-// The worker's board; progress from elsewhere (a harness loaded by a test) goes nowhere.
-const board = IN_WORKER ? new Board(workerData.board) : null;
-
-function progressScenario(scenario, skipped) {
-  if (!board) return;
-  board.scenario();
-  parentPort.postMessage({ type: 'scenario', name: scenario.name, title: scenario.title, skipped });
-}
+// The board of the watchdog in charge; progress from a harness loaded by a test goes nowhere.
+let board = null;
 
 function progressSchedule() {
   if (board) board.schedule();
@@ -2541,124 +2595,90 @@ function progressStep(text) {
   if (board) board.step(text);
 }
 
-function progressResult(result) {
-  if (board) parentPort.postMessage({ type: 'result', result });
+// The watchdog thread's code (run with `eval`: it needs nothing of the harness).
+function watchdogThread() {
+  const { parentPort, workerData } = require('worker_threads');
+  const header = new Int32Array(workerData, 0, 6);
+  let beat = Atomics.load(header, 0);
+  let since = Date.now();
+  setInterval(() => {
+    const now = Atomics.load(header, 0);
+    if (now !== beat || !Atomics.load(header, 4)) {
+      [beat, since] = [now, Date.now()];
+      return;
+    }
+    if (Date.now() - since < Atomics.load(header, 5)) return;
+    Atomics.store(header, 4, 0); // one stop per stall
+    let inspector;
+    try {
+      inspector = require('inspector');
+    } catch (error) {
+      parentPort.postMessage({ unstoppable: error.message });
+      return;
+    }
+    const session = new inspector.Session();
+    session.connectToMainThread();
+    session.post('Runtime.terminateExecution', () => {
+      session.disconnect();
+      parentPort.postMessage({ stopped: true });
+    });
+  }, 50);
 }
 
-class Watcher {
+class Watchdog {
   constructor() {
-    this.worker = null;
     this.board = new Board();
+    this.worker = null;
+    this.onStall = null; // set while a scenario runs
+    this.epoch = 0; // moves on at each stall: the frozen exploration must not go on
   }
 
-  // The worker, started now if there is none: while it boots, the main
-  // thread reads the job and cuts the functions out.
   start() {
-    if (!this.worker) {
-      // ES-module jobs link their modules with vm.SourceTextModule, which node
-      // only offers behind a flag; the worker gets it whoever started the harness.
-      const execArgv = [...process.execArgv, '--experimental-vm-modules', '--no-warnings'];
-      this.worker = new Worker(__filename, { workerData: { mark: WORKER_MARK, board: this.board.buffer }, execArgv });
-    }
-    return this.worker;
+    if (this.worker) return;
+    this.worker = new Worker(`(${watchdogThread})()`, { eval: true, workerData: this.board.buffer });
+    this.worker.unref();
+    this.worker.on('message', message => {
+      if (this.onStall) this.onStall(message);
+    });
+    board = this.board;
   }
 
-  // Run one job in the worker. Resolves with {answer} or, when it stalls,
-  // {stalled: {name, title, skipped, schedules, trace, next}, finished: [results]}.
-  attempt(job, stallMs) {
-    const worker = this.start();
-    return new Promise((resolve, reject) => {
-      const finished = [];
-      let current = null;
-      let beat = this.board.heartbeat();
-      let since = Date.now();
-      const watch = setInterval(() => {
-        const now = this.board.heartbeat();
-        if (now !== beat) [beat, since] = [now, Date.now()];
-        else if (Date.now() - since >= stallMs) onStall();
-      }, Math.min(250, stallMs / 4));
-      const cleanUp = () => {
-        clearInterval(watch);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const onStall = () => {
-        cleanUp();
-        this.worker = null;
-        const stalled = current && { ...current, ...this.board.read() };
-        worker.terminate().then(() => resolve({ stalled, finished }), reject);
-      };
-      const onError = error => {
-        cleanUp();
-        this.worker = null;
-        reject(error);
-      };
-      const onExit = code => onError(new Error(`the harness worker exited (code ${code}) before it answered`));
-      const onMessage = message => {
-        [beat, since] = [this.board.heartbeat(), Date.now()];
-        if (message.type === 'scenario') current = { name: message.name, title: message.title, skipped: message.skipped };
-        else if (message.type === 'result') {
-          finished.push(message.result);
-          current = null;
-        } else if (message.type === 'done') {
-          cleanUp();
-          resolve({ answer: message.answer });
-        }
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      worker.postMessage(job);
-    });
+  // The scenario's result from `explore(isCurrent)`, or, when the code froze, its incomplete result.
+  async watch(job, scenario, stallSeconds, explore) {
+    this.start();
+    const epoch = this.epoch;
+    const isCurrent = () => this.epoch === epoch;
+    const stalled = new Promise(resolve => (this.onStall = resolve));
+    this.board.arm(stallSeconds * 1000);
+    const exploring = explore(isCurrent);
+    exploring.catch(() => {}); // a stopped exploration's end is of no interest
+    try {
+      const outcome = await Promise.race([exploring.then(result => ({ result })), stalled]);
+      if (outcome.result) return outcome.result;
+      this.epoch++;
+      caller.reset();
+      delete job._sandbox; // the frozen run's context stays frozen
+      if (outcome.unstoppable) throw new Error(`the code ran ${stallSeconds} s without yielding, and this node cannot stop it: ${outcome.unstoppable}`);
+      return frozenResult(job, scenario, this.board.read(), stallSeconds);
+    } finally {
+      this.board.disarm();
+      this.onStall = null;
+    }
   }
 
   close() {
     if (this.worker) this.worker.terminate();
     this.worker = null;
+    if (board === this.board) board = null;
   }
-}
-
-// A job's answer, whatever its code does: a stall becomes an incomplete scenario.
-async function runWatched(watcher, job) {
-  if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
-    const extracted = withExtraction(job); // in this thread, while the worker boots
-    if (extracted.answer) return extracted.answer;
-    job = extracted.job;
-    if (job.extractOnly) return extractionAnswer(job);
-  }
-  if (job.extractOnly) return run(job);
-  if (typeof job.source === 'string') job = withFacts(job);
-  const stallSeconds = job.stallSeconds || 3;
-  const done = [];
-  let pending = job;
-  for (;;) {
-    const outcome = await watcher.attempt(pending, stallSeconds * 1000);
-    if (outcome.answer) {
-      if (outcome.answer.ok) outcome.answer.scenarios = done.concat(outcome.answer.scenarios);
-      return outcome.answer;
-    }
-    const { stalled, finished } = outcome;
-    if (!stalled) return { ok: false, error: `the harness stalled for ${stallSeconds} s before any scenario ran` };
-    done.push(...finished, frozenResult(stalled, stallSeconds));
-    const after = scenariosAfter(stalled.name, job.scenarios);
-    if (job.stopAtFirstFailure || !after.length) return { ok: true, scenarios: done, kept: job.kept || [] };
-    pending = { ...job, scenarios: after };
-  }
-}
-
-// The scenarios the job asks for (all when `wanted` is null) that come after `name`.
-function scenariosAfter(name, wanted) {
-  const position = each => SCENARIOS.findIndex(s => s.name === each);
-  return SCENARIOS.map(s => s.name).filter(each => position(each) > position(name) && (!wanted || wanted.includes(each)));
 }
 
 // The result of a scenario whose schedule froze: nothing is proved.
-function frozenResult(stalled, stallSeconds) {
+function frozenResult(job, scenario, stalled, stallSeconds) {
   const step = stalled.next || 'the next step';
   return {
-    name: stalled.name,
-    title: stalled.title,
+    name: scenario.name,
+    title: scenario.title,
     verdict: 'incomplete',
     holds: false,
     schedules: Math.max(0, stalled.schedules - 1),
@@ -2667,21 +2687,8 @@ function frozenResult(stalled, stallSeconds) {
     violation: null,
     schedule: stalled.trace.concat([`${step}: froze (${stallSeconds} s without yielding)`]),
     errors: [],
-    skipped: stalled.skipped || [],
+    skipped: skippedChecks(job, scenario),
   };
-}
-
-// The worker's side: run each job it is sent, answer when done.
-function serveJobs() {
-  parentPort.on('message', async job => {
-    let answer;
-    try {
-      answer = await run(job);
-    } catch (error) {
-      answer = { ok: false, error: describeError(error) };
-    }
-    parentPort.postMessage({ type: 'done', answer });
-  });
 }
 
 // ------------------------------------------------------------------ main
@@ -2698,9 +2705,8 @@ function readStdin() {
 
 // Writes one JSON line per job: one for a job, one per entry of a batch.
 async function main() {
-  const watcher = new Watcher();
-  watcher.start(); // it boots while the job is read and cut out
-  const answers = [];
+  const watchdog = new Watchdog();
+  watchdog.start(); // it boots on another core while the job is read and cut out
   let job;
   if (process.argv[2]) job = { file: process.argv[2] };
   else {
@@ -2708,20 +2714,19 @@ async function main() {
       job = JSON.parse(await readStdin());
     } catch (error) {
       job = { batch: [] };
-      answers.push({ ok: false, error: `the job is not JSON: ${error.message}` });
+      process.stdout.write(JSON.stringify({ ok: false, error: `the job is not JSON: ${error.message}` }) + '\n');
     }
   }
   for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
     let answer;
     try {
-      answer = await runWatched(watcher, each);
+      answer = await run(each, watchdog);
     } catch (error) {
       answer = { ok: false, error: describeError(error) };
     }
     process.stdout.write(JSON.stringify(answer) + '\n');
   }
-  // Once the last answer is out, leave at once: a worker's orderly shutdown
-  // costs more than the rest of a small job.
+  // Once the last answer is out, leave at once: nothing else is waited for.
   process.stdout.write('', () => process.exit(0));
 }
 
@@ -2765,7 +2770,9 @@ async function programMaker(job) {
   }
 }
 
-async function run(job) {
+// A job's answer. With a watchdog, a scenario whose code freezes is stopped
+// and reported incomplete, and the scenarios after it still run.
+async function run(job, watchdog = null) {
   if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
     const extracted = withExtraction(job);
     if (extracted.answer) return extracted.answer;
@@ -2773,29 +2780,46 @@ async function run(job) {
     if (job.extractOnly) return extractionAnswer(job);
   }
   if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
+  if (job.modules && job.modules.length && typeof vm.SourceTextModule !== 'function') return runWithModules(job);
   const made = await programMaker(job);
   if (made.answer) return made.answer;
   const wanted = job.scenarios ? new Set(job.scenarios) : null;
   const unknown = wanted ? [...wanted].filter(n => !SCENARIOS.some(s => s.name === n)) : [];
   if (unknown.length) return { ok: false, error: `unknown scenarios: ${unknown.join(', ')}` };
+  const stallSeconds = job.stallSeconds || 3;
   const scenarios = [];
   for (const scenario of SCENARIOS) {
     if (wanted && !wanted.has(scenario.name)) continue;
+    const exploration = isCurrent => explore(job, made.maker, scenario, isCurrent);
     let result;
     try {
-      result = await explore(job, made.maker, scenario);
+      result = watchdog ? await watchdog.watch(job, scenario, stallSeconds, exploration) : await exploration();
     } catch (error) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }
     scenarios.push(result);
-    progressResult(result);
     if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
   }
   return { ok: true, scenarios, kept: job.kept || [] };
 }
 
-if (IN_WORKER) serveJobs();
-else if (require.main === module) {
+// An ES module's job in a node started with the flag that offers
+// vm.SourceTextModule, when this one was started without it.
+function runWithModules(job) {
+  const { _sandbox, _sourceTokens, ...plain } = job;
+  const done = require('child_process').spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', __filename], {
+    input: JSON.stringify(plain),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  try {
+    return JSON.parse(done.stdout.split('\n')[0]);
+  } catch (error) {
+    return { ok: false, error: `ES modules need node run with --experimental-vm-modules: ${done.stderr || error.message}` };
+  }
+}
+
+if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 

@@ -19,8 +19,9 @@ NODE = None
 
 def _run_harness(node, harness, job):
     """The harness's verdicts on `job`, as {scenario name: result}."""
+    # An ES module's imports are linked with vm.SourceTextModule, behind a flag.
     completed = subprocess.run(
-        [node, str(harness)],
+        [node, "--experimental-vm-modules", "--no-warnings", str(harness)],
         input=json.dumps(job),
         capture_output=True,
         text=True,

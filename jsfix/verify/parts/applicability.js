@@ -87,13 +87,3 @@ function skippedChecks(job, scenario) {
   }
   return skipped;
 }
-
-// What the checks ask of a job's code, worked out once where the job is cut
-// out (the main thread), so the worker need not lex it again.
-function withFacts(job) {
-  pagesByOldestIdx(job);
-  gatesOnTruncation(job);
-  sharesContext(job);
-  const { _sourceTokens, ...facts } = job;
-  return facts;
-}

@@ -1,10 +1,58 @@
 
 // The call (a prefetch, a Start-jump) whose code is running right now. Every
-// call runs inside `caller.run(call, ...)`; promises carry the store across
+// call runs inside `caller.run(call, ...)`; promises carry the call across
 // awaits (also those made by the vm context's own Promise), and the fake
 // timers carry it from where a timer is set to where it fires. So a request
 // is known by who sent it, never guessed from its URL.
-const caller = new AsyncLocalStorage();
+//
+// This is what node's AsyncLocalStorage does, built on V8's promise hooks
+// alone: node's async_hooks keep a stack of their own that code stopped by
+// the watchdog would leave unbalanced, which node treats as fatal.
+//
+// The same hooks count the promise reactions run, for `flush`.
+class CallerStore {
+  constructor() {
+    this.current = undefined;
+    this.saved = [];
+    this.storeOf = new WeakMap(); // promise -> the call that made it
+    this.reactions = 0;
+    require('v8').promiseHooks.createHook({
+      init: promise => {
+        if (this.current !== undefined) this.storeOf.set(promise, this.current);
+      },
+      before: promise => {
+        this.reactions++;
+        this.saved.push(this.current);
+        this.current = this.storeOf.get(promise);
+      },
+      after: () => {
+        this.current = this.saved.pop();
+      },
+    });
+  }
+
+  run(store, fn) {
+    const outer = this.current;
+    this.current = store;
+    try {
+      return fn();
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  getStore() {
+    return this.current;
+  }
+
+  // After the watchdog stopped frozen code, which left its `after` hooks unrun.
+  reset() {
+    this.current = undefined;
+    this.saved = [];
+  }
+}
+
+const caller = new CallerStore();
 
 const HISTORY = { A: 90, B: 45 };
 const TAIL = 30;

@@ -134,7 +134,7 @@ function extractFromText(text, file, root) {
 
 // A syntax error anywhere in the file, as V8 reads it (a script, else a
 // module), or null. Without node's vm modules (a harness started without
-// --experimental-vm-modules, outside its worker) a module is not checked.
+// --experimental-vm-modules) a module is not checked.
 function syntaxProblem(text, looksLikeModule) {
   const kinds = vm.SourceTextModule ? (looksLikeModule ? ['module', 'script'] : ['script', 'module']) : looksLikeModule ? [] : ['script'];
   let first = null;

@@ -97,4 +97,3 @@
 'use strict';
 
 const vm = require('vm');
-const { AsyncLocalStorage } = require('async_hooks');

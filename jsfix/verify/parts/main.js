@@ -12,9 +12,8 @@ function readStdin() {
 
 // Writes one JSON line per job: one for a job, one per entry of a batch.
 async function main() {
-  const watcher = new Watcher();
-  watcher.start(); // it boots while the job is read and cut out
-  const answers = [];
+  const watchdog = new Watchdog();
+  watchdog.start(); // it boots on another core while the job is read and cut out
   let job;
   if (process.argv[2]) job = { file: process.argv[2] };
   else {
@@ -22,20 +21,19 @@ async function main() {
       job = JSON.parse(await readStdin());
     } catch (error) {
       job = { batch: [] };
-      answers.push({ ok: false, error: `the job is not JSON: ${error.message}` });
+      process.stdout.write(JSON.stringify({ ok: false, error: `the job is not JSON: ${error.message}` }) + '\n');
     }
   }
   for (const each of Array.isArray(job.batch) ? job.batch : [job]) {
     let answer;
     try {
-      answer = await runWatched(watcher, each);
+      answer = await run(each, watchdog);
     } catch (error) {
       answer = { ok: false, error: describeError(error) };
     }
     process.stdout.write(JSON.stringify(answer) + '\n');
   }
-  // Once the last answer is out, leave at once: a worker's orderly shutdown
-  // costs more than the rest of a small job.
+  // Once the last answer is out, leave at once: nothing else is waited for.
   process.stdout.write('', () => process.exit(0));
 }
 
@@ -79,7 +77,9 @@ async function programMaker(job) {
   }
 }
 
-async function run(job) {
+// A job's answer. With a watchdog, a scenario whose code freezes is stopped
+// and reported incomplete, and the scenarios after it still run.
+async function run(job, watchdog = null) {
   if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
     const extracted = withExtraction(job);
     if (extracted.answer) return extracted.answer;
@@ -87,29 +87,46 @@ async function run(job) {
     if (job.extractOnly) return extractionAnswer(job);
   }
   if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
+  if (job.modules && job.modules.length && typeof vm.SourceTextModule !== 'function') return runWithModules(job);
   const made = await programMaker(job);
   if (made.answer) return made.answer;
   const wanted = job.scenarios ? new Set(job.scenarios) : null;
   const unknown = wanted ? [...wanted].filter(n => !SCENARIOS.some(s => s.name === n)) : [];
   if (unknown.length) return { ok: false, error: `unknown scenarios: ${unknown.join(', ')}` };
+  const stallSeconds = job.stallSeconds || 3;
   const scenarios = [];
   for (const scenario of SCENARIOS) {
     if (wanted && !wanted.has(scenario.name)) continue;
+    const exploration = isCurrent => explore(job, made.maker, scenario, isCurrent);
     let result;
     try {
-      result = await explore(job, made.maker, scenario);
+      result = watchdog ? await watchdog.watch(job, scenario, stallSeconds, exploration) : await exploration();
     } catch (error) {
       return { ok: false, error: `scenario ${scenario.name} could not run: ${describeError(error)}` };
     }
     scenarios.push(result);
-    progressResult(result);
     if (job.stopAtFirstFailure && result.verdict !== 'holds') break;
   }
   return { ok: true, scenarios, kept: job.kept || [] };
 }
 
-if (IN_WORKER) serveJobs();
-else if (require.main === module) {
+// An ES module's job in a node started with the flag that offers
+// vm.SourceTextModule, when this one was started without it.
+function runWithModules(job) {
+  const { _sandbox, _sourceTokens, ...plain } = job;
+  const done = require('child_process').spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', __filename], {
+    input: JSON.stringify(plain),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  try {
+    return JSON.parse(done.stdout.split('\n')[0]);
+  } catch (error) {
+    return { ok: false, error: `ES modules need node run with --experimental-vm-modules: ${done.stderr || error.message}` };
+  }
+}
+
+if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 

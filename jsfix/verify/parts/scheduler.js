@@ -55,11 +55,11 @@ async function perform(world, what, later = false) {
     set._oldestIdx(0);
     set._loadingOlder(false);
     world.switchState = 'started';
-    await flush();
+    await settled(world);
     return 'switch to session B starts';
   }
   const call = world.call(what, later);
-  await flush();
+  await settled(world);
   const sent = requestsSentSince(world, before);
   if (sent.length) return sent.join(', ');
   const label = call.label;
@@ -73,7 +73,7 @@ async function apply(world, key, onlyChoice) {
     const request = world.requests[Number(arg)];
     const before = world.requests.length;
     const failed = world.settle(request);
-    await flush();
+    await settled(world);
     const who = `${request.label}${request.sid !== 'A' ? ` (session ${request.sid})` : ''}`;
     const text = failed ? `${who} request fails` : `${who} response`;
     return { text: [text, ...requestsSentSince(world, before)].join(', '), stutter: false };
@@ -86,7 +86,7 @@ async function apply(world, key, onlyChoice) {
     set._oldestIdx(HISTORY.B - TAIL);
     set._loadingSessionId(null);
     world.switchState = 'done';
-    await flush();
+    await settled(world);
     return { text: `session B loaded (last ${TAIL} of ${HISTORY.B} messages)`, stutter: false };
   }
   if (kind === 'anytime' || kind === 'later') {
@@ -119,7 +119,7 @@ async function apply(world, key, onlyChoice) {
     } catch (error) {
       world.errors.push(describeError(error));
     }
-    await flush();
+    await settled(world);
     if (world.fingerprint() !== start) {
       fired = t;
       break;
@@ -136,9 +136,10 @@ async function apply(world, key, onlyChoice) {
 
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
-async function runOnce(job, maker, scenario, prefix, maxSteps) {
+async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
   progressSchedule();
   const world = new World(job, maker, scenario);
+  world.isCurrent = isCurrent;
   await world.load();
   const trace = [];
   for (const what of scenario.start || []) {
@@ -189,6 +190,13 @@ async function runOnce(job, maker, scenario, prefix, maxSteps) {
   return problem ? end('violation', problem) : end('leaf');
 }
 
+// Let everything that was made ready run. After the watchdog stopped a
+// frozen schedule, what is left of its exploration ends here.
+async function settled(world) {
+  await flush();
+  if (!world.isCurrent()) throw new Error('this exploration was stopped');
+}
+
 // What a choice is about to do, for a schedule that freezes in it.
 function describeChoice(world, key) {
   const [kind, arg] = key.split(':');
@@ -212,7 +220,7 @@ function withProblem(trace, problem) {
   return out;
 }
 
-async function explore(job, maker, scenario) {
+async function explore(job, maker, scenario, isCurrent = () => true) {
   const maxSteps = job.maxSteps || 200;
   const maxSchedules = job.maxSchedules || 20000;
   const result = {
@@ -228,11 +236,10 @@ async function explore(job, maker, scenario) {
     errors: [],
     skipped: skippedChecks(job, scenario),
   };
-  progressScenario(scenario, result.skipped);
   const stack = [[]];
   while (stack.length) {
     const prefix = stack.pop();
-    const run = await runOnce(job, maker, scenario, prefix, maxSteps);
+    const run = await runOnce(job, maker, scenario, prefix, maxSteps, isCurrent);
     if (run.kind === 'leaf' && result.schedules >= maxSchedules) {
       // One more order to try than the cap allows: nothing is proved.
       Object.assign(result, { verdict: 'incomplete', holds: false, complete: false });

@@ -1,42 +1,44 @@
-// ------------------------------------------------------- jobs and the watchdog
+// ------------------------------------------------------------ the watchdog
 //
-// Scenarios run in a worker thread; the main thread only watches. Code that
-// loops without ever awaiting would freeze the harness (as it would freeze
-// the page): when the worker's heartbeat stops for `stallSeconds`, the main
-// thread terminates it, reports that scenario as incomplete with the steps up
-// to the one that froze, and goes on with the scenarios after it in a fresh
-// worker. The heartbeat and the steps of the schedule under way live in
-// memory both threads share (a Board): a message per step would wake the
-// main thread a few thousand times per file.
+// Scenarios run on the main thread. Code that loops without ever awaiting
+// would freeze the harness (as it would freeze the page), so a small thread
+// watches a heartbeat the main thread beats at every step. When it stops for
+// `stallSeconds`, the watchdog stops the JavaScript running on the main
+// thread through node's inspector (Runtime.terminateExecution, as a debugger
+// does), and the harness reports that scenario as incomplete, with the steps
+// up to the one that froze, and goes on with the scenarios after it. The
+// heartbeat and the steps of the schedule under way live in memory both
+// threads share (a Board). The watchdog boots on another core while the job
+// is read and cut out; exploring never waits for it.
 
-const { Worker, parentPort, workerData } = require('worker_threads');
-
-// Marks the harness's own worker (not any thread that merely loads this file).
-const WORKER_MARK = 'jsfix-harness-worker';
-const IN_WORKER = Boolean(workerData && workerData.mark === WORKER_MARK) && parentPort !== null;
+const { Worker } = require('worker_threads');
 
 // The schedule under way: a heartbeat, how many schedules the scenario has
-// begun, its steps so far and the one about to run. Only the worker writes.
+// begun, its steps so far and the one about to run; and whether the watchdog
+// is armed, after how many milliseconds. Only the main thread writes.
 class Board {
-  constructor(buffer = new SharedArrayBuffer(16 + Board.TRACE + Board.NEXT)) {
+  constructor(buffer = new SharedArrayBuffer(Board.HEADER + Board.TRACE + Board.NEXT)) {
     this.buffer = buffer;
-    this.header = new Int32Array(buffer, 0, 4); // heartbeat, schedules, trace bytes, next-step bytes
-    this.trace = new Uint8Array(buffer, 16, Board.TRACE);
-    this.next = new Uint8Array(buffer, 16 + Board.TRACE, Board.NEXT);
+    // heartbeat, schedules, trace bytes, next-step bytes, armed, stall milliseconds
+    this.header = new Int32Array(buffer, 0, 6);
+    this.trace = new Uint8Array(buffer, Board.HEADER, Board.TRACE);
+    this.next = new Uint8Array(buffer, Board.HEADER + Board.TRACE, Board.NEXT);
     this.encoder = new TextEncoder();
-  }
-
-  heartbeat() {
-    return Atomics.load(this.header, 0);
   }
 
   beat() {
     Atomics.add(this.header, 0, 1);
   }
 
-  scenario() {
-    this.header.fill(0, 1);
+  arm(stallMs) {
+    this.header.fill(0, 1, 4);
+    Atomics.store(this.header, 5, stallMs);
+    Atomics.store(this.header, 4, 1);
     this.beat();
+  }
+
+  disarm() {
+    Atomics.store(this.header, 4, 0);
   }
 
   schedule() {
@@ -66,17 +68,12 @@ class Board {
     return { schedules: this.header[1], trace, next };
   }
 }
+Board.HEADER = 32;
 Board.TRACE = 1 << 18;
 Board.NEXT = 1 << 12;
 
-// The worker's board; progress from elsewhere (a harness loaded by a test) goes nowhere.
-const board = IN_WORKER ? new Board(workerData.board) : null;
-
-function progressScenario(scenario, skipped) {
-  if (!board) return;
-  board.scenario();
-  parentPort.postMessage({ type: 'scenario', name: scenario.name, title: scenario.title, skipped });
-}
+// The board of the watchdog in charge; progress from a harness loaded by a test goes nowhere.
+let board = null;
 
 function progressSchedule() {
   if (board) board.schedule();
@@ -90,124 +87,90 @@ function progressStep(text) {
   if (board) board.step(text);
 }
 
-function progressResult(result) {
-  if (board) parentPort.postMessage({ type: 'result', result });
+// The watchdog thread's code (run with `eval`: it needs nothing of the harness).
+function watchdogThread() {
+  const { parentPort, workerData } = require('worker_threads');
+  const header = new Int32Array(workerData, 0, 6);
+  let beat = Atomics.load(header, 0);
+  let since = Date.now();
+  setInterval(() => {
+    const now = Atomics.load(header, 0);
+    if (now !== beat || !Atomics.load(header, 4)) {
+      [beat, since] = [now, Date.now()];
+      return;
+    }
+    if (Date.now() - since < Atomics.load(header, 5)) return;
+    Atomics.store(header, 4, 0); // one stop per stall
+    let inspector;
+    try {
+      inspector = require('inspector');
+    } catch (error) {
+      parentPort.postMessage({ unstoppable: error.message });
+      return;
+    }
+    const session = new inspector.Session();
+    session.connectToMainThread();
+    session.post('Runtime.terminateExecution', () => {
+      session.disconnect();
+      parentPort.postMessage({ stopped: true });
+    });
+  }, 50);
 }
 
-class Watcher {
+class Watchdog {
   constructor() {
-    this.worker = null;
     this.board = new Board();
+    this.worker = null;
+    this.onStall = null; // set while a scenario runs
+    this.epoch = 0; // moves on at each stall: the frozen exploration must not go on
   }
 
-  // The worker, started now if there is none: while it boots, the main
-  // thread reads the job and cuts the functions out.
   start() {
-    if (!this.worker) {
-      // ES-module jobs link their modules with vm.SourceTextModule, which node
-      // only offers behind a flag; the worker gets it whoever started the harness.
-      const execArgv = [...process.execArgv, '--experimental-vm-modules', '--no-warnings'];
-      this.worker = new Worker(__filename, { workerData: { mark: WORKER_MARK, board: this.board.buffer }, execArgv });
-    }
-    return this.worker;
+    if (this.worker) return;
+    this.worker = new Worker(`(${watchdogThread})()`, { eval: true, workerData: this.board.buffer });
+    this.worker.unref();
+    this.worker.on('message', message => {
+      if (this.onStall) this.onStall(message);
+    });
+    board = this.board;
   }
 
-  // Run one job in the worker. Resolves with {answer} or, when it stalls,
-  // {stalled: {name, title, skipped, schedules, trace, next}, finished: [results]}.
-  attempt(job, stallMs) {
-    const worker = this.start();
-    return new Promise((resolve, reject) => {
-      const finished = [];
-      let current = null;
-      let beat = this.board.heartbeat();
-      let since = Date.now();
-      const watch = setInterval(() => {
-        const now = this.board.heartbeat();
-        if (now !== beat) [beat, since] = [now, Date.now()];
-        else if (Date.now() - since >= stallMs) onStall();
-      }, Math.min(250, stallMs / 4));
-      const cleanUp = () => {
-        clearInterval(watch);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const onStall = () => {
-        cleanUp();
-        this.worker = null;
-        const stalled = current && { ...current, ...this.board.read() };
-        worker.terminate().then(() => resolve({ stalled, finished }), reject);
-      };
-      const onError = error => {
-        cleanUp();
-        this.worker = null;
-        reject(error);
-      };
-      const onExit = code => onError(new Error(`the harness worker exited (code ${code}) before it answered`));
-      const onMessage = message => {
-        [beat, since] = [this.board.heartbeat(), Date.now()];
-        if (message.type === 'scenario') current = { name: message.name, title: message.title, skipped: message.skipped };
-        else if (message.type === 'result') {
-          finished.push(message.result);
-          current = null;
-        } else if (message.type === 'done') {
-          cleanUp();
-          resolve({ answer: message.answer });
-        }
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      worker.postMessage(job);
-    });
+  // The scenario's result from `explore(isCurrent)`, or, when the code froze, its incomplete result.
+  async watch(job, scenario, stallSeconds, explore) {
+    this.start();
+    const epoch = this.epoch;
+    const isCurrent = () => this.epoch === epoch;
+    const stalled = new Promise(resolve => (this.onStall = resolve));
+    this.board.arm(stallSeconds * 1000);
+    const exploring = explore(isCurrent);
+    exploring.catch(() => {}); // a stopped exploration's end is of no interest
+    try {
+      const outcome = await Promise.race([exploring.then(result => ({ result })), stalled]);
+      if (outcome.result) return outcome.result;
+      this.epoch++;
+      caller.reset();
+      delete job._sandbox; // the frozen run's context stays frozen
+      if (outcome.unstoppable) throw new Error(`the code ran ${stallSeconds} s without yielding, and this node cannot stop it: ${outcome.unstoppable}`);
+      return frozenResult(job, scenario, this.board.read(), stallSeconds);
+    } finally {
+      this.board.disarm();
+      this.onStall = null;
+    }
   }
 
   close() {
     if (this.worker) this.worker.terminate();
     this.worker = null;
+    if (board === this.board) board = null;
   }
-}
-
-// A job's answer, whatever its code does: a stall becomes an incomplete scenario.
-async function runWatched(watcher, job) {
-  if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
-    const extracted = withExtraction(job); // in this thread, while the worker boots
-    if (extracted.answer) return extracted.answer;
-    job = extracted.job;
-    if (job.extractOnly) return extractionAnswer(job);
-  }
-  if (job.extractOnly) return run(job);
-  if (typeof job.source === 'string') job = withFacts(job);
-  const stallSeconds = job.stallSeconds || 3;
-  const done = [];
-  let pending = job;
-  for (;;) {
-    const outcome = await watcher.attempt(pending, stallSeconds * 1000);
-    if (outcome.answer) {
-      if (outcome.answer.ok) outcome.answer.scenarios = done.concat(outcome.answer.scenarios);
-      return outcome.answer;
-    }
-    const { stalled, finished } = outcome;
-    if (!stalled) return { ok: false, error: `the harness stalled for ${stallSeconds} s before any scenario ran` };
-    done.push(...finished, frozenResult(stalled, stallSeconds));
-    const after = scenariosAfter(stalled.name, job.scenarios);
-    if (job.stopAtFirstFailure || !after.length) return { ok: true, scenarios: done, kept: job.kept || [] };
-    pending = { ...job, scenarios: after };
-  }
-}
-
-// The scenarios the job asks for (all when `wanted` is null) that come after `name`.
-function scenariosAfter(name, wanted) {
-  const position = each => SCENARIOS.findIndex(s => s.name === each);
-  return SCENARIOS.map(s => s.name).filter(each => position(each) > position(name) && (!wanted || wanted.includes(each)));
 }
 
 // The result of a scenario whose schedule froze: nothing is proved.
-function frozenResult(stalled, stallSeconds) {
+function frozenResult(job, scenario, stalled, stallSeconds) {
   const step = stalled.next || 'the next step';
   return {
-    name: stalled.name,
-    title: stalled.title,
+    name: scenario.name,
+    title: scenario.title,
     verdict: 'incomplete',
     holds: false,
     schedules: Math.max(0, stalled.schedules - 1),
@@ -216,19 +179,6 @@ function frozenResult(stalled, stallSeconds) {
     violation: null,
     schedule: stalled.trace.concat([`${step}: froze (${stallSeconds} s without yielding)`]),
     errors: [],
-    skipped: stalled.skipped || [],
+    skipped: skippedChecks(job, scenario),
   };
-}
-
-// The worker's side: run each job it is sent, answer when done.
-function serveJobs() {
-  parentPort.on('message', async job => {
-    let answer;
-    try {
-      answer = await run(job);
-    } catch (error) {
-      answer = { ok: false, error: describeError(error) };
-    }
-    parentPort.postMessage({ type: 'done', answer });
-  });
 }

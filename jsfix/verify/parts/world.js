@@ -12,6 +12,7 @@ class World {
     this.anytimeDone = new Array((scenario.anytime || []).length).fill(false);
     this.laterDone = new Array((scenario.later || []).length).fill(false);
     this.switchState = 'none'; // none -> started -> done
+    this.isCurrent = () => true; // false once the watchdog stopped this exploration
 
     const sandbox = sandboxFor(job);
     this.Promise = sandbox.Promise;
@@ -249,4 +250,16 @@ function safe(fn) {
   }
 }
 
-const flush = () => new Promise(resolve => setImmediate(resolve));
+// Let everything the last step made ready run: the code's promise reactions,
+// and those they make ready in turn. The harness's own `await` is one
+// reaction; two rounds in a row with no other reaction run leave nothing
+// pending. Microtasks only, never node's event loop: a schedule is explored
+// without leaving it, so the watchdog's stop ends the frozen schedule and
+// nothing of node's own.
+async function flush() {
+  for (let quiet = 0; quiet < 2; ) {
+    const before = caller.reactions;
+    await null;
+    quiet = caller.reactions === before + 1 ? quiet + 1 : 0;
+  }
+}
