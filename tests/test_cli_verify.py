@@ -20,8 +20,8 @@ PARENT = FIXTURES / "upstream-parent"
 def test_verify_shows_the_breaking_schedule_of_the_unfixed_file():
     result = runner.invoke(cli.app, ["verify", str(PARENT / "input.js")])
     assert result.exit_code == EXIT_FOUND
-    assert "violated  prefetch-then-start-jump: prefetch in flight, then Start-jump: 30 duplicate rows" in result.stdout
-    assert "      4. prefetch response: 30 duplicate rows" in result.stdout
+    assert "violated  prefetch-then-start-jump: prefetch in flight, then Start-jump: 36 duplicate rows" in result.stdout
+    assert "      4. prefetch response: 36 duplicate rows" in result.stdout
     assert "session B shows 90 messages of session A" in result.stdout
 
 

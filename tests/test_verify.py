@@ -226,12 +226,12 @@ def test_unfixed_code_duplicates_rows_and_overwrites_the_new_session():
     assert not report.holds
     scenarios = by_name(report)
     duplicate = scenarios["prefetch-then-start-jump"]
-    assert duplicate.violation == "30 duplicate rows"
+    assert duplicate.violation == "36 duplicate rows"
     assert duplicate.schedule == (
         "prefetch request sent",
         "Start-jump request sent",
         "Start-jump response",
-        "prefetch response: 30 duplicate rows",
+        "prefetch response: 36 duplicate rows",
     )
     overwrite = scenarios["switch-during-start-jump"]
     assert overwrite.violation == "session B shows 90 messages of session A"
@@ -242,15 +242,15 @@ def test_unfixed_code_duplicates_rows_and_overwrites_the_new_session():
         "Start-jump response: session B shows 90 messages of session A",
     )
     assert violated(report) == {
-        "prefetch-then-start-jump": "30 duplicate rows",
-        "start-jump-then-prefetch": "30 duplicate rows",
+        "prefetch-then-start-jump": "36 duplicate rows",
+        "start-jump-then-prefetch": "36 duplicate rows",
         "switch-during-start-jump": "session B shows 90 messages of session A",
         "switch-during-both": "session B shows 90 messages of session A",
         "full-load-resets-oldest-idx": "_oldestIdx is 60 after the full load, not 0",
         "stale-prefetch-after-switch": "15 duplicate rows",
-        "start-jump-during-second-page": "30 duplicate rows",
+        "start-jump-during-second-page": "24 duplicate rows",
         "stale-second-page-after-switch": "15 duplicate rows",
-        "start-jump-during-second-page-after-new-messages": "30 duplicate rows",
+        "start-jump-during-second-page-after-new-messages": "24 duplicate rows",
     }
 
 
@@ -259,11 +259,11 @@ def test_a_report_reads_as_text_and_as_json():
     report = verify_source(UNFIXED, scenarios=["prefetch-then-start-jump", "two-start-jumps"])
     assert report.describe() == (
         "violated  prefetch-then-start-jump: prefetch in flight, then Start-jump: "
-        "30 duplicate rows (3 schedules)\n"
+        "36 duplicate rows (3 schedules)\n"
         "    1. prefetch request sent\n"
         "    2. Start-jump request sent\n"
         "    3. Start-jump response\n"
-        "    4. prefetch response: 30 duplicate rows\n"
+        "    4. prefetch response: 36 duplicate rows\n"
         "holds     two-start-jumps: two Start-jumps at once (3 schedules)"
     )
     data = json.loads(report.to_json())
@@ -287,12 +287,12 @@ def test_a_report_reads_as_text_and_as_json():
                 "holds": False,
                 "schedules_explored": 3,
                 "complete": True,
-                "violation": "30 duplicate rows",
+                "violation": "36 duplicate rows",
                 "schedule": [
                     "prefetch request sent",
                     "Start-jump request sent",
                     "Start-jump response",
-                    "prefetch response: 30 duplicate rows",
+                    "prefetch response: 36 duplicate rows",
                 ],
                 "errors": [],
                 "stopped": None,
@@ -384,12 +384,12 @@ def test_without_the_oldest_idx_reset_the_full_load_leaves_a_stale_index():
 @needs_node
 def test_without_both_the_generation_guard_and_the_wait_loop_rows_duplicate():
     report = verify_source(without(FIXED, GENERATION_GUARD, WAIT_LOOP))
-    assert violated(report)["prefetch-then-start-jump"] == "30 duplicate rows"
+    assert violated(report)["prefetch-then-start-jump"] == "36 duplicate rows"
     assert by_name(report)["prefetch-then-start-jump"].schedule == (
         "prefetch request sent",
         "Start-jump request sent",
         "Start-jump response",
-        "prefetch response: 30 duplicate rows",
+        "prefetch response: 36 duplicate rows",
     )
 
 
@@ -472,7 +472,7 @@ def test_a_wait_that_gives_up_is_explored_past_its_timeout():
         "Start-jump called, no request yet",
         "16 ms timer fires after 10 timer firings (160 ms), Start-jump request sent",
         "Start-jump response",
-        "prefetch response: 30 duplicate rows",
+        "prefetch response: 36 duplicate rows",
     )
 
 
@@ -591,7 +591,7 @@ export async function _ensureAllMessagesLoaded() {
         "_messagesTruncated": "pager.truncated",
     }
     assert "api" in extraction.free and "export" not in extraction.source
-    assert violated(verify_source(module))["prefetch-then-start-jump"] == "30 duplicate rows"
+    assert violated(verify_source(module))["prefetch-then-start-jump"] == "36 duplicate rows"
 
 
 @needs_node
@@ -600,7 +600,7 @@ def test_fixture_shapes_verify_as_their_readmes_say(fixtures_dir: Path):
         text = (fixtures_dir / name / "input.js").read_bytes().decode("utf-8-sig")
         assert violated(verify_source(text)) == {}, name
     upstream = (fixtures_dir / "upstream-parent" / "input.js").read_bytes().decode("utf-8-sig")
-    assert violated(verify_source(upstream))["prefetch-then-start-jump"] == "30 duplicate rows"
+    assert violated(verify_source(upstream))["prefetch-then-start-jump"] == "36 duplicate rows"
 
 
 @needs_node
@@ -742,7 +742,7 @@ def test_upstream_before_and_after_fb822239():
     before = verify_source(parent)
     after = verify_source(fixed)
     print("\nbefore fb822239:\n" + before.describe() + "\nafter fb822239:\n" + after.describe())
-    assert violated(before)["prefetch-then-start-jump"] == "30 duplicate rows"
+    assert violated(before)["prefetch-then-start-jump"] == "36 duplicate rows"
     assert violated(before)["switch-during-start-jump"] == "session B shows 90 messages of session A"
     assert after.holds
 
@@ -825,7 +825,7 @@ def test_harness_verifies_a_file_by_path_like_jsfix(tmp_path: Path):
     by_jsfix = run_job(build_job(path.read_bytes().decode("utf-8-sig")))
     assert by_path["scenarios"] == by_jsfix["scenarios"]
     assert [s["violation"] for s in by_path["scenarios"] if s["name"] == "prefetch-then-start-jump"] == [
-        "30 duplicate rows"
+        "36 duplicate rows"
     ]
 
 
@@ -971,7 +971,7 @@ def test_fixed_code_pages_back_twice_and_stops_at_an_empty_page():
 @needs_node
 def test_without_the_entry_gate_a_second_scroll_fetches_the_same_page_again():
     report = verify_source(without(FIXED, ENTRY_GATE))
-    assert violated(report) == {"two-prefetches-at-once": "30 duplicate rows"}
+    assert violated(report) == {"two-prefetches-at-once": "36 duplicate rows"}
     # Without a gate on _messagesTruncated nothing stops asking after an empty
     # page, as in the earliest versions: that check no longer applies.
     assert by_name(report)["empty-older-page"].skipped == (
@@ -981,14 +981,14 @@ def test_without_the_entry_gate_a_second_scroll_fetches_the_same_page_again():
         "first prefetch request sent",
         "second prefetch request sent",
         "first prefetch response",
-        "second prefetch response: 30 duplicate rows",
+        "second prefetch response: 36 duplicate rows",
     )
 
 
 @needs_node
 def test_without_the_lock_claim_two_scrolls_prepend_the_page_twice():
     report = verify_source(replace_once(FIXED, LOCK_CLAIM, "  const startGeneration"))
-    assert violated(report) == {"two-prefetches-at-once": "30 duplicate rows"}
+    assert violated(report) == {"two-prefetches-at-once": "36 duplicate rows"}
 
 
 @needs_node
@@ -1007,16 +1007,16 @@ def test_without_the_session_id_the_prefetch_loads_nothing():
 def test_without_the_page_index_moving_on_the_next_scroll_asks_for_the_same_page():
     report = verify_source(without(FIXED, PAGE_INDEX))
     assert violated(report) == {
-        "two-prefetches-at-once": "_oldestIdx is 60 while the oldest row shown is A30",
-        "two-prefetches-in-a-row": "_oldestIdx is 60 while the oldest row shown is A30",
-        "start-jump-during-second-page": "30 duplicate rows",
-        "stale-second-page-after-switch": "30 duplicate rows",
-        "start-jump-during-second-page-after-new-messages": "30 duplicate rows",
+        "two-prefetches-at-once": "_oldestIdx is 60 while the oldest row shown is A24",
+        "two-prefetches-in-a-row": "_oldestIdx is 60 while the oldest row shown is A24",
+        "start-jump-during-second-page": "36 duplicate rows",
+        "stale-second-page-after-switch": "36 duplicate rows",
+        "start-jump-during-second-page-after-new-messages": "36 duplicate rows",
     }
     # Checked as soon as the first page has settled, before the second scroll.
     assert by_name(report)["two-prefetches-in-a-row"].schedule == (
         "first prefetch request sent",
-        "first prefetch response: _oldestIdx is 60 while the oldest row shown is A30",
+        "first prefetch response: _oldestIdx is 60 while the oldest row shown is A24",
     )
 
 
@@ -1049,7 +1049,7 @@ def test_start_jump_during_the_second_page_duplicates_rows_in_unfixed_code():
         "second prefetch request sent",
         "Start-jump request sent",
         "Start-jump response",
-        "second prefetch response: 30 duplicate rows",
+        "second prefetch response: 24 duplicate rows",
     )
 
 

@@ -85,9 +85,11 @@
 // build (`msg_before`+`msg_limit` pages, `msg_limit` tails, the full history)
 // with promises only the scheduler settles; each request is known by the
 // call that sent it (a prefetch, a Start-jump), whatever its URL, and that
-// is what failures are injected into and what schedules name. The histories
-// mix the kinds of message a real session holds (see "the transcripts"),
-// each known by its timestamp; a `msg_before` that is a timestamp pages by it.
+// is what failures are injected into and what schedules name. As the real
+// server does, `msg_limit` counts rows a reader sees (tool results ride
+// along with their calls). The histories mix the kinds of message a real
+// session holds (see "the transcripts"), each known by its timestamp; a
+// `msg_before` that is a timestamp pages by it.
 // Timers are fake; the scheduler fires them in deadline order. A session
 // switch does what loadSession() does: it starts by setting
 // _loadingSessionId, emptying the transcript, resetting _messagesTruncated
@@ -333,9 +335,7 @@ const SCENARIOS = [
 const TIMESTAMP_BASE = 1.7e9;
 const SESSION_START = { A: TIMESTAMP_BASE, B: TIMESTAMP_BASE + 30 * 86400 };
 
-// The cycle keeps a tool's result right after its call, and off the page
-// boundaries the scenarios meet (indices 0, 30 and 60, 2, 32 and 62 with
-// new messages, 15 in session B), where the server would not cut anyway.
+// One turn of the cycle; a tool's result comes right after its call.
 const MESSAGE_KINDS = [
   (id, t) => ({ role: 'user', content: id, timestamp: t }),
   (id, t) => ({ role: 'assistant', content: id, reasoning: `thinking about ${id}`, timestamp: t }),
@@ -351,8 +351,15 @@ const MESSAGE_KINDS = [
   (id, t, before) => ({ role: 'tool', tool_call_id: `call_${before}`, name: 'read_file', content: id, timestamp: t }),
 ];
 
+const TOOL_RESULTS = new Set(MESSAGE_KINDS.flatMap((kind, i) => (kind('', 0, '').role === 'tool' ? [i] : [])));
+
 function toolCall(id) {
   return { id: `call_${id}`, type: 'function', function: { name: 'read_file', arguments: JSON.stringify({ path: `${id}.md` }) } };
+}
+
+// Whether message i of a history is a tool's result (the same in every session).
+function isToolResult(i) {
+  return TOOL_RESULTS.has(i % MESSAGE_KINDS.length);
 }
 
 function makeMessage(sid, i) {
@@ -767,10 +774,7 @@ class World {
     if (request.kind === 'full') return { session: sessionOf(sid, messagesBetween(sid, first, length), 0, grown) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
     const end = request.before !== null ? Math.max(0, Math.min(length, indexBefore(sid, length, request.before))) : length;
-    let start = Math.max(0, end - limit);
-    // As the real server does, a page keeps a tool's result with the call
-    // that asked for it: it never opens on an orphaned result.
-    while (start > first && makeMessage(sid, start).role === 'tool') start--;
+    const start = pageStart(sid, end, limit);
     const session = sessionOf(sid, messagesBetween(sid, Math.max(start, first), Math.max(end, first)), start, grown);
     session._messages_truncated = start > first;
     return { session };
@@ -858,6 +862,18 @@ class World {
 function indexBefore(sid, length, before) {
   if (before < TIMESTAMP_BASE) return before;
   return Math.max(0, Math.min(length, Math.ceil((before - SESSION_START[sid]) / 60)));
+}
+
+// Where a page of `limit` ending before `end` starts. As the real server
+// counts it, `limit` is rows a reader sees: a tool's result is not one, and
+// rides along with the call before it. With no row to see, `limit` rows.
+function pageStart(sid, end, limit) {
+  let seen = 0;
+  for (let i = end - 1; i >= 0; i--) {
+    if (isToolResult(i)) continue;
+    if (++seen >= limit) return i;
+  }
+  return seen ? 0 : Math.max(0, end - limit);
 }
 
 const RANKS = ['first', 'second', 'third', 'fourth'];

@@ -85,9 +85,11 @@
 // build (`msg_before`+`msg_limit` pages, `msg_limit` tails, the full history)
 // with promises only the scheduler settles; each request is known by the
 // call that sent it (a prefetch, a Start-jump), whatever its URL, and that
-// is what failures are injected into and what schedules name. The histories
-// mix the kinds of message a real session holds (see "the transcripts"),
-// each known by its timestamp; a `msg_before` that is a timestamp pages by it.
+// is what failures are injected into and what schedules name. As the real
+// server does, `msg_limit` counts rows a reader sees (tool results ride
+// along with their calls). The histories mix the kinds of message a real
+// session holds (see "the transcripts"), each known by its timestamp; a
+// `msg_before` that is a timestamp pages by it.
 // Timers are fake; the scheduler fires them in deadline order. A session
 // switch does what loadSession() does: it starts by setting
 // _loadingSessionId, emptying the transcript, resetting _messagesTruncated

@@ -16,9 +16,7 @@
 const TIMESTAMP_BASE = 1.7e9;
 const SESSION_START = { A: TIMESTAMP_BASE, B: TIMESTAMP_BASE + 30 * 86400 };
 
-// The cycle keeps a tool's result right after its call, and off the page
-// boundaries the scenarios meet (indices 0, 30 and 60, 2, 32 and 62 with
-// new messages, 15 in session B), where the server would not cut anyway.
+// One turn of the cycle; a tool's result comes right after its call.
 const MESSAGE_KINDS = [
   (id, t) => ({ role: 'user', content: id, timestamp: t }),
   (id, t) => ({ role: 'assistant', content: id, reasoning: `thinking about ${id}`, timestamp: t }),
@@ -34,8 +32,15 @@ const MESSAGE_KINDS = [
   (id, t, before) => ({ role: 'tool', tool_call_id: `call_${before}`, name: 'read_file', content: id, timestamp: t }),
 ];
 
+const TOOL_RESULTS = new Set(MESSAGE_KINDS.flatMap((kind, i) => (kind('', 0, '').role === 'tool' ? [i] : [])));
+
 function toolCall(id) {
   return { id: `call_${id}`, type: 'function', function: { name: 'read_file', arguments: JSON.stringify({ path: `${id}.md` }) } };
+}
+
+// Whether message i of a history is a tool's result (the same in every session).
+function isToolResult(i) {
+  return TOOL_RESULTS.has(i % MESSAGE_KINDS.length);
 }
 
 function makeMessage(sid, i) {

@@ -141,10 +141,7 @@ class World {
     if (request.kind === 'full') return { session: sessionOf(sid, messagesBetween(sid, first, length), 0, grown) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
     const end = request.before !== null ? Math.max(0, Math.min(length, indexBefore(sid, length, request.before))) : length;
-    let start = Math.max(0, end - limit);
-    // As the real server does, a page keeps a tool's result with the call
-    // that asked for it: it never opens on an orphaned result.
-    while (start > first && makeMessage(sid, start).role === 'tool') start--;
+    const start = pageStart(sid, end, limit);
     const session = sessionOf(sid, messagesBetween(sid, Math.max(start, first), Math.max(end, first)), start, grown);
     session._messages_truncated = start > first;
     return { session };
@@ -232,6 +229,18 @@ class World {
 function indexBefore(sid, length, before) {
   if (before < TIMESTAMP_BASE) return before;
   return Math.max(0, Math.min(length, Math.ceil((before - SESSION_START[sid]) / 60)));
+}
+
+// Where a page of `limit` ending before `end` starts. As the real server
+// counts it, `limit` is rows a reader sees: a tool's result is not one, and
+// rides along with the call before it. With no row to see, `limit` rows.
+function pageStart(sid, end, limit) {
+  let seen = 0;
+  for (let i = end - 1; i >= 0; i--) {
+    if (isToolResult(i)) continue;
+    if (++seen >= limit) return i;
+  }
+  return seen ? 0 : Math.max(0, end - limit);
 }
 
 const RANKS = ['first', 'second', 'third', 'fourth'];
