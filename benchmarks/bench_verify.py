@@ -1,80 +1,127 @@
-"""Wall time of the behavioural check on one file.
+"""`jsfix verify` beside a bare node start, as whole processes, with the targets.
 
-    .venv/bin/python benchmarks/bench_verify.py [path/to/sessions.js] [--repeat N]
+    .venv/bin/python benchmarks/bench_verify.py [--mirror PATH] [--runs N]
 
-Without a path it uses /tmp/head.js when present (a late upstream version,
-447 KB), else the upstream-parent fixture, else a small inline file. Prints
-the time of each phase (parsing and extraction in Python, the node run) and
-the total per run.
+With a hermes-webui checkout (`--mirror`, or JSFIX_HERMES_WEBUI) it times the
+two files the targets are set on: upstream's parent of fb822239 after `jsfix
+apply` (134 KB) and upstream HEAD's static/sessions.js (447 KB). Without one
+it times the upstream-parent fixture, for which no target is set. Each
+command runs `--runs` times, turn and turn about with `node -e 0`, after one
+warm-up run each; the figures are medians. Peak memory is the largest
+process of the run (jsfix or its node). The generated suite is timed too: in
+a temporary fork holding the first file, `python -m pytest` on the module
+`jsfix gen-tests` writes. `--jsfix CMD` times another jsfix (an older
+checkout's, for a before-and-after figure).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jsfix.verify import build_job, run_job
+from jsfix.plan.fix import plan_fix
 
-DEFAULT_CANDIDATES = (Path("/tmp/head.js"), ROOT / "fixtures" / "upstream-parent" / "input.js")
+FIXED_PARENT_OF = "fb822239"
+TARGETS = {"parent": (3.0, 150), "head": (4.0, 150)}  # (times a bare node start, MiB)
 
-INLINE = """\
-let _messagesTruncated = false;
-let _loadingOlder = false;
-let _oldestIdx = 0;
-async function _loadOlderMessages() {
-  if (_loadingOlder || !_messagesTruncated) return;
-  const sid = S.session.session_id;
-  _loadingOlder = true;
-  try {
-    const data = await api(`/api/session?session_id=${sid}&messages=1&msg_before=${_oldestIdx}&msg_limit=30`);
-    if (!data || !data.session || S.session.session_id !== sid) return;
-    S.messages = [...data.session.messages, ...S.messages];
-    _messagesTruncated = data.session._messages_truncated;
-    _oldestIdx = data.session._messages_offset;
-  } finally {
-    _loadingOlder = false;
-  }
-}
-async function _ensureAllMessagesLoaded() {
-  if (!_messagesTruncated || !S.session) return;
-  const data = await api(`/api/session?session_id=${S.session.session_id}&messages=1`);
-  S.messages = data.session.messages;
-  _messagesTruncated = false;
-}
-"""
+
+def jsfix_command(given: str | None = None) -> list[str]:
+    """The jsfix to time: `given` (a command line), else this environment's."""
+    if given:
+        return shlex.split(given)
+    script = Path(sys.executable).with_name("jsfix")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "jsfix"]
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak MiB of one run of `command`."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024
+
+
+def side_by_side(command: list[str], runs: int, cwd: Path | None = None) -> dict:
+    """Medians of `command` and of `node -e 0`, run in turn."""
+    bare = ["node", "-e", "0"]
+    timed(command, cwd), timed(bare)  # warm-up: caches, bytecode
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(timed(command, cwd))
+        theirs.append(timed(bare))
+    wall = statistics.median(each[0] for each in ours)
+    node = statistics.median(each[0] for each in theirs)
+    return {"wall": wall, "node": node, "ratio": wall / node, "peak": max(each[1] for each in ours)}
+
+
+def files_to_time(mirror: Path | None, workdir: Path) -> dict[str, Path]:
+    if mirror is None:
+        return {"fixture": ROOT / "fixtures" / "upstream-parent" / "expected.js"}
+    def blob(revision: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(mirror), "show", f"{revision}:static/sessions.js"],
+            capture_output=True, text=True, encoding="utf-8", check=True,
+        ).stdout
+    parent = blob(f"{FIXED_PARENT_OF}^")
+    files = {"parent": plan_fix(parent).apply(parent), "head": blob("HEAD")}
+    paths = {}
+    for name, text in files.items():
+        paths[name] = workdir / name / "static" / "sessions.js"
+        paths[name].parent.mkdir(parents=True)
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+def suite_seconds(jsfix: list[str], js: Path, workdir: Path, runs: int) -> float:
+    """Median wall seconds of the generated suite in a fork holding `js`."""
+    fork = workdir / "fork"
+    shutil.copytree(js.parent.parent, fork)
+    subprocess.run([*jsfix, "gen-tests", "."], cwd=fork, check=True, capture_output=True)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--noconftest",
+               "tests/test_jsfix_issue1937_race.py"]
+    timed(command, fork)
+    return statistics.median(timed(command, fork)[0] for _ in range(runs))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--mirror", type=Path, default=os.environ.get("JSFIX_HERMES_WEBUI") or None)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--jsfix", help="the jsfix command to time instead of this environment's (an older checkout's, say)")
     args = parser.parse_args()
-    path = args.path or next((p for p in DEFAULT_CANDIDATES if p.exists()), None)
-    text = path.read_bytes().decode("utf-8-sig") if path else INLINE
-    print(f"{path or 'inline file'} ({len(text.encode('utf-8')) / 1024:.0f} KB)")
-
-    totals = []
-    for n in range(1, args.repeat + 1):
-        start = time.perf_counter()
-        job = build_job(text)
-        extracted = time.perf_counter()
-        answer = run_job(job)
-        done = time.perf_counter()
-        totals.append(done - start)
-        schedules = sum(s["schedules"] for s in answer["scenarios"])
-        verdict = "holds" if all(s["holds"] for s in answer["scenarios"]) else "violated"
-        print(
-            f"run {n}: extract {extracted - start:.2f} s, node {done - extracted:.2f} s, "
-            f"total {done - start:.2f} s ({len(answer['scenarios'])} scenarios, "
-            f"{schedules} schedules, {verdict})"
-        )
-    print(f"median wall time per file: {statistics.median(totals):.2f} s")
+    jsfix = jsfix_command(args.jsfix)
+    if shutil.which("node") is None:
+        print("node is not installed: nothing to time")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        files = files_to_time(args.mirror, workdir)
+        print(f"{'file':8} {'jsfix verify':>12} {'node -e 0':>10} {'ratio':>7} {'target':>7} {'peak':>9} {'target':>8}")
+        for name, path in files.items():
+            figures = side_by_side([*jsfix, "verify", str(path)], args.runs)
+            ratio_target, memory_target = TARGETS.get(name, (None, None))
+            print(
+                f"{name:8} {figures['wall']:>10.3f} s {figures['node']:>8.3f} s {figures['ratio']:>6.1f}x"
+                f" {f'<= {ratio_target:.0f}x' if ratio_target else '-':>7} {figures['peak']:>5.0f} MiB"
+                f" {f'< {memory_target} MiB' if memory_target else '-':>8}"
+            )
+        first = next(iter(files.values()))
+        print(f"generated suite (26 tests) in a fork holding {first.name} of '{next(iter(files))}': "
+              f"{suite_seconds(jsfix, first, workdir, max(3, args.runs // 3)):.2f} s")
     return 0
 
 

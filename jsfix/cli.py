@@ -26,9 +26,7 @@ from jsfix.outcomes import (
     Report,
     counted_outcomes,
     file_line,
-    most_serious,
 )
-from jsfix.paths import display_path
 from jsfix.settings import DEFAULT_JS, DEFAULT_OUT, Mode, Settings
 
 app = typer.Typer(
@@ -330,39 +328,17 @@ def require_node() -> None:
 def verify(paths: PathsArgument = None, as_json: JsonOption = None, from_file: FromFileOption = None) -> None:
     """Run each file's own two functions under node through every race scenario."""
     from jsfix.files.discover import select_files
-    from jsfix.verify.verify_file import verify_file
+    from jsfix.verify.command import verify_files
 
     require_node()
-    cwd = Path.cwd()
     gathered = gather_paths(paths, from_file)
     selection = select_files(gathered)
     if not selection.files:
         nothing_found(gathered, from_file, selection.skipped)
-    entries, codes = [], []
-    for candidate in selection.files:
-        label = display_path(candidate.path, cwd)
-        judged = verify_file(candidate.path, candidate.repo_root, cwd)
-        codes.append(judged.exit_code)
-        if judged.report is None:
-            entries.append({"path": label, "verdict": judged.verdict, "holds": None, "reason": judged.reason})
-            if as_json != "-":
-                say(file_line(judged.verdict, label, judged.reason))
-            continue
-        entries.append({"path": label, **judged.report.to_dict()})
-        if as_json != "-":
-            print_verify_report(label, judged.report)
-    exit_code = most_serious(codes)
+    entries, exit_code = verify_files(selection.files, Path.cwd(), quiet=as_json == "-")
     if as_json is not None:
         write_json({"files": entries, "exit_code": exit_code}, as_json)
     raise typer.Exit(exit_code)
-
-
-def print_verify_report(label: str, report) -> None:
-    """A file that ran: its verdict, then one line per scenario (standard output)."""
-    unproven = report.violated or report.incomplete
-    verdict = "holds" if report.holds else f"{report.verdict.upper()} ({len(unproven)} scenario(s))"
-    print(f"{label}: {verdict}")
-    print("\n".join("  " + line for line in report.describe().splitlines()))
 
 
 def nothing_found(gathered: list[Path], from_file: str | None, skipped) -> None:

@@ -1,7 +1,8 @@
 """The `jsfix` command: start node early for `jsfix verify FILE`, then run the command line.
 
-For one JavaScript file to verify, node starts on its job before Python
-imports the command line (jsfix.prestart), so the two start side by side.
+For one JavaScript file to verify, node starts on its job at once
+(jsfix.prestart), and the file is verified without the command line's
+library (jsfix.verify.command), which would compete with node for the CPU.
 Everything else goes straight to jsfix.cli.
 """
 
@@ -13,8 +14,10 @@ import sys
 
 def main() -> None:
     arguments = sys.argv[1:]
-    if len(arguments) == 2 and arguments[0] == "verify" and _one_file(arguments[1]):
-        _start_early(arguments[1])
+    if len(arguments) == 2 and arguments[0] == "verify" and _one_file(arguments[1]) and _start_early(arguments[1]):
+        code = _verify_one(arguments[1])
+        if code is not None:
+            sys.exit(code)
     from jsfix.cli import main as command_line
 
     command_line()
@@ -24,11 +27,24 @@ def _one_file(argument: str) -> bool:
     return not argument.startswith("-") and argument.endswith(".js") and os.path.isfile(argument)
 
 
-def _start_early(path: str) -> None:
+def _start_early(path: str) -> bool:
     """Start node on the job `jsfix verify` will send for this file (same checkout root as the file walk)."""
     from jsfix import prestart
     from jsfix.paths import find_repo_root
 
     folder = os.path.dirname(os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path))
     root = find_repo_root(folder) or os.path.dirname(os.path.abspath(path))
-    prestart.start(prestart.file_job(path, str(root)))
+    return prestart.start(prestart.file_job(path, str(root)))
+
+
+def _verify_one(path: str) -> int | None:
+    """The exit code of `jsfix verify PATH`, run without the command line; None when the file walk skips it."""
+    from pathlib import Path
+
+    from jsfix.files.discover import select_files
+    from jsfix.verify.command import verify_files
+
+    selection = select_files([Path(path)])
+    if not selection.files:
+        return None  # the command line says why, as for any path
+    return verify_files(selection.files, Path.cwd())[1]

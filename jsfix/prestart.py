@@ -33,12 +33,12 @@ def file_job(path: str, root: str) -> dict:
     return {"file": os.path.abspath(path), "root": os.path.abspath(root)}
 
 
-def start(job: dict, harness: str = HARNESS) -> None:
-    """Start node on `job` now, if node is there; its answer waits for `take`."""
+def start(job: dict, harness: str = HARNESS) -> bool:
+    """Start node on `job` now, if node is there; its answer waits for `take`. Whether it started."""
     global _early
     node = shutil.which("node")
     if node is None or _early is not None:
-        return
+        return False
     text = json.dumps(job)
     process = subprocess.Popen(
         node_command(node, harness),
@@ -49,10 +49,11 @@ def start(job: dict, harness: str = HARNESS) -> None:
         process.stdin.close()
     except OSError:
         process.kill()
-        return
+        return False
     process.stdin = None  # sent: communicate() must not touch it
     _early = (harness, text, process)
     atexit.register(stop)
+    return True
 
 
 def take(harness: str, job_text: str) -> subprocess.Popen | None:

@@ -44,13 +44,35 @@ def test_another_job_stops_the_early_run_and_runs_its_own(echo: str, tmp_path: P
     assert process.returncode is not None  # the early node was stopped, not left running
 
 
+def launched_and_direct(tmp_path: Path, name: str):
+    """`jsfix verify NAME` through the launcher (node started early, no typer) and through the command line."""
+    launched = subprocess.run([sys.executable, "-m", "jsfix", "verify", name], cwd=tmp_path,
+                              capture_output=True, text=True, check=False)
+    direct = subprocess.run([sys.executable, "-c", "from jsfix.cli import main; main()", "verify", name],
+                            cwd=tmp_path, capture_output=True, text=True, check=False)
+    return launched, direct
+
+
 def test_verify_from_the_command_line_gives_the_same_report_with_or_without_the_early_start(tmp_path: Path):
     path = tmp_path / "sessions.js"
     path.write_bytes((FIXTURES / "upstream-parent" / "input.js").read_bytes())
-    launched = subprocess.run([sys.executable, "-m", "jsfix", "verify", "sessions.js"], cwd=tmp_path,
-                              capture_output=True, text=True, check=False)
-    direct = subprocess.run([sys.executable, "-c", "from jsfix.cli import main; main()", "verify", "sessions.js"],
-                            cwd=tmp_path, capture_output=True, text=True, check=False)
+    launched, direct = launched_and_direct(tmp_path, "sessions.js")
     assert (launched.returncode, launched.stdout) == (direct.returncode, direct.stdout) == (1, direct.stdout)
     assert "violated  prefetch-then-start-jump" in launched.stdout
     assert NODE is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("other.js", b"export const x = 1;\n", 0),  # not applicable
+        ("broken.js", b"async function _loadOlderMessages() {\n", 5),  # refused: a syntax error
+        ("latin.js", b"// caf\xe9\nasync function _loadOlderMessages() {}\n", 5),  # refused: not UTF-8
+    ],
+)
+def test_a_file_that_does_not_run_reads_the_same_through_the_launcher(tmp_path: Path, name: str, data: bytes, code: int):
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_bytes(data)
+    launched, direct = launched_and_direct(tmp_path, name)
+    assert (launched.returncode, launched.stdout, launched.stderr) == (direct.returncode, direct.stdout, direct.stderr)
+    assert launched.returncode == code, launched.stderr
