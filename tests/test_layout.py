@@ -94,3 +94,24 @@ def test_no_function_in_jsfix_runs_over_80_lines():
                 if lines > LONGEST_FUNCTION:
                     too_long[f"{path.relative_to(ROOT)}:{node.name}"] = lines
     assert too_long == {}
+
+
+def test_no_function_in_the_harness_parts_runs_over_80_lines():
+    from esprima.nodes import Node
+
+    from jsfix.javascript.jsast import FUNCTION_TYPES
+    from jsfix.javascript.parse import parse_program
+
+    too_long = {}
+    for path in sorted((PACKAGE / "verify" / "parts").glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        stack = [parse_program(text)[0]]
+        while stack:
+            node = stack.pop()
+            if node.type in FUNCTION_TYPES:
+                first, last = (text.count("\n", 0, offset) + 1 for offset in node.range)
+                if last - first + 1 > LONGEST_FUNCTION:
+                    too_long[f"{path.name}:{first}"] = last - first + 1
+            for value in vars(node).values():
+                stack.extend(each for each in (value if isinstance(value, list) else [value]) if isinstance(each, Node))
+    assert too_long == {}
