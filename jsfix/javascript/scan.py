@@ -99,30 +99,38 @@ class _Scanner:
         top_match, nested_match = self.top_match, self.nested_match
         pending_methods = self.pending_methods
         pos, last = tokens.HASHBANG.match(text).end(), START
+        closer: Bracket | None = None  # `last` is None: the `)` or `}` at closed_at closed this bracket
+        closed_at = -1
         while True:
             run_start = pos
             at = (nested_match if stack else top_match)(text, pos).end()
             if at >= end:
                 break
             char = text[at]
-            # The commonest stops, brackets with nothing more to decide, are kept inline.
+            # The commonest stops, brackets with nothing more to decide, are kept inline,
+            # and a closer's token is built only when the next stop reads it.
             if char == "(" or char == "[":
                 stack.append(Bracket(char, at, run_start))
                 pos, last = at + 1, OPEN_PAREN if char == "(" else OPEN_BRACKET
             elif char == ")" and stack and stack[-1].char == "(":
-                pos, last = at + 1, Token("close", ")", at, False, False, stack.pop())
+                closer, closed_at = stack.pop(), at
+                pos, last = at + 1, None
                 if pending_methods:
-                    self.note_method(pending_methods.pop(last.opener.pos, None), pos)
+                    self.note_method(pending_methods.pop(closer.pos, None), pos)
             elif char == "]" and stack and stack[-1].char == "[":
                 stack.pop()
                 pos, last = at + 1, CLOSE_BRACKET
-            elif char == "{" and stack:
-                stack.append(Bracket("{", at, run_start, last))
-                pos, last = at + 1, OPEN_BRACE
             elif char == "}" and len(stack) > 1 and stack[-1].char == "{":
-                pos, last = at + 1, Token("close", "}", at, False, False, stack.pop())
+                closer, closed_at = stack.pop(), at
+                pos, last = at + 1, None
             else:
-                pos, last = handlers.get(char, word)(at, run_start, last)
+                if last is None:
+                    last = Token("close", text[closed_at], closed_at, False, False, closer)
+                if char == "{" and stack:
+                    stack.append(Bracket("{", at, run_start, last))
+                    pos, last = at + 1, OPEN_BRACE
+                else:
+                    pos, last = handlers.get(char, word)(at, run_start, last)
         self.check_closed()
         return TopLevel(tuple(head.frozen() for head in self.heads), tuple(self.mentions), self.is_module)
 
