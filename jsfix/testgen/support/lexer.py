@@ -10,7 +10,7 @@ what each one opened (a block, a function body, a class body, an object
 literal, a statement head such as `if (...)`, a call...) and, after every
 token, what may come next: a statement, an operand, or more of a value that
 just ended. The same lexer, with the same names, is written in JavaScript in
-the node harness (jsfix/verify/harness.js, "extraction"); both are held to
+the node harness (jsfix/verify/parts/lexer.js); both are held to
 esprima by tests/test_lexer_conformance.py on fixtures/lexer-corpus/.
 """
 
