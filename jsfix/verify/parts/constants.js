@@ -16,7 +16,7 @@ class CallerStore {
     this.saved = [];
     this.storeOf = new WeakMap(); // promise -> the call that made it
     this.reactions = 0;
-    require('v8').promiseHooks.createHook({
+    v8.promiseHooks.createHook({
       init: promise => {
         if (this.current !== undefined) this.storeOf.set(promise, this.current);
       },

@@ -99,3 +99,4 @@
 'use strict';
 
 const vm = require('vm');
+const v8 = require('v8');

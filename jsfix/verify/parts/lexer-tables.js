@@ -69,6 +69,8 @@ const KEYWORDS = new Set([
 const CONTINUING_WORDS = new Set(['in', 'instanceof']);
 const STARTING_PUNCTUATORS = new Set(['{', '++', '--', '!', '~']);
 const AFTER_ARROW = new Set([',', ';', ':', ')', ']', '}']);
+// These end at a line break.
+const RESTRICTED = new Set(['return', 'break', 'continue', 'yield']);
 
 // One open bracket, and what the lexer knows about the code inside it.
 class Frame {
@@ -104,6 +106,10 @@ function params(body) {
 // The token before is the word `async`, on the same line.
 function isAsyncBefore(previous, newline) {
   return isToken(previous, 'name', 'async') && !newline;
+}
+
+function decodeEscape(_, braced, plain) {
+  return String.fromCodePoint(parseInt(braced || plain, 16));
 }
 
 function isToken(token, kind, value) {

@@ -106,7 +106,7 @@ class Lexer {
 
   // `return`, `break`, `continue` and `yield` end at a line break.
   lineEndsRestricted() {
-    return this.newline && ['return', 'break', 'continue', 'yield'].includes(this.keyword);
+    return this.newline && RESTRICTED.has(this.keyword);
   }
 
   insertSemicolon() {
@@ -172,7 +172,7 @@ class Lexer {
   // --- names and keywords
 
   name(raw, start, end) {
-    const value = raw.replace(ESCAPE, (_, braced, plain) => String.fromCodePoint(parseInt(braced || plain, 16)));
+    const value = raw.includes('\\') ? raw.replace(ESCAPE, decodeEscape) : raw;
     const frame = this.top();
     const starts = this.starts('name', value);
     const { previous, last, newline } = this;
