@@ -383,10 +383,19 @@ function withTurnFields(messages) {
 function rowOf(m) {
   const t = m && m.timestamp;
   if (typeof t !== 'number') return '?';
-  const sid = t >= SESSION_START.B ? 'B' : 'A';
-  const index = (t - SESSION_START[sid]) / 60;
-  return Number.isInteger(index) && index >= 0 ? `${sid}${index}` : '?';
+  let row = rowByTime.get(t);
+  if (row === undefined) {
+    const sid = t >= SESSION_START.B ? 'B' : 'A';
+    const index = (t - SESSION_START[sid]) / 60;
+    row = Number.isInteger(index) && index >= 0 ? `${sid}${index}` : '?';
+    rowByTime.set(t, row);
+  }
+  return row;
 }
+
+// The world compares the rows on screen before and after every timer, so
+// each timestamp's row is worked out once.
+const rowByTime = new Map();
 
 const rowCache = new Map();
 
