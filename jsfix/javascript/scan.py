@@ -35,12 +35,14 @@ from jsfix.javascript.scan_rules import (
     slash_starts_regex,
 )
 from jsfix.javascript.scan_tokens import (
+    CHAR,
     CLOSE_BRACKET,
     LITERAL,
     OPEN_BRACE,
     OPEN_BRACKET,
     OPEN_PAREN,
     OPEN_TEMPLATE,
+    POS,
     START,
     Bracket,
     Head,
@@ -110,24 +112,24 @@ class _Scanner:
             # The commonest stops, brackets with nothing more to decide, are kept inline,
             # and a closer's token is built only when the next stop reads it.
             if char == "(" or char == "[":
-                stack.append(Bracket(char, at, run_start))
+                stack.append((char, at, run_start, None))
                 pos, last = at + 1, OPEN_PAREN if char == "(" else OPEN_BRACKET
-            elif char == ")" and stack and stack[-1].char == "(":
+            elif char == ")" and stack and stack[-1][CHAR] == "(":
                 closer, closed_at = stack.pop(), at
                 pos, last = at + 1, None
                 if pending_methods:
-                    self.note_method(pending_methods.pop(closer.pos, None), pos)
-            elif char == "]" and stack and stack[-1].char == "[":
+                    self.note_method(pending_methods.pop(closer[POS], None), pos)
+            elif char == "]" and stack and stack[-1][CHAR] == "[":
                 stack.pop()
                 pos, last = at + 1, CLOSE_BRACKET
-            elif char == "}" and len(stack) > 1 and stack[-1].char == "{":
+            elif char == "}" and len(stack) > 1 and stack[-1][CHAR] == "{":
                 closer, closed_at = stack.pop(), at
                 pos, last = at + 1, None
             else:
                 if last is None:
                     last = Token("close", text[closed_at], closed_at, False, False, closer)
                 if char == "{" and stack:
-                    stack.append(Bracket("{", at, run_start, last))
+                    stack.append(("{", at, run_start, last))
                     pos, last = at + 1, OPEN_BRACE
                 else:
                     pos, last = handlers.get(char, word)(at, run_start, last)
@@ -137,8 +139,8 @@ class _Scanner:
     def check_closed(self) -> None:
         if self.stack:
             bracket = self.stack[-1]
-            what = "template literal" if bracket.char == "$" else f"'{bracket.char}'"
-            raise uncertain(self.text, bracket.pos, f"unclosed {what}")
+            what = "template literal" if bracket[CHAR] == "$" else f"'{bracket[CHAR]}'"
+            raise uncertain(self.text, bracket[POS], f"unclosed {what}")
         if self.awaiting_body is not None:
             raise uncertain(self.text, self.awaiting_body.start, "declaration without a body")
 
@@ -160,7 +162,7 @@ class _Scanner:
         if not self.stack and self.awaiting_body is not None:
             self.refuse_object_in_class_heritage(at, run_start, last)
             self.body_head, self.awaiting_body = self.awaiting_body, None
-        self.stack.append(Bracket("{", at, run_start, last))
+        self.stack.append(("{", at, run_start, last))
         return at + 1, OPEN_BRACE
 
     def refuse_object_in_class_heritage(self, at: int, run_start: int, last: Token) -> None:
@@ -174,9 +176,9 @@ class _Scanner:
         if not self.stack:
             raise uncertain(self.text, at, "unbalanced '}'")
         bracket = self.stack.pop()
-        if bracket.char == "$":
+        if bracket[CHAR] == "$":
             return template_piece(self.text, at, self.stack)
-        if bracket.char != "{":
+        if bracket[CHAR] != "{":
             raise uncertain(self.text, at, "unbalanced '}'")
         if not self.stack and self.body_head is not None:
             self.body_head.body_end = at + 1
@@ -249,7 +251,7 @@ class _Scanner:
 
     def may_be_method(self, prev: Token) -> bool:
         """Inside braces that are not a block (an object or class body), after what may start a method."""
-        if not self.stack or self.stack[-1].char != "{" or not may_start_method(prev):
+        if not self.stack or self.stack[-1][CHAR] != "{" or not may_start_method(prev):
             return False
         return brace_kind(self.text, self.stack[-1]) != "block"
 
@@ -276,5 +278,5 @@ def template_piece(text: str, opener: int, stack: list[Bracket]) -> tuple[int, T
     pos = found.end()
     if found.group(1) == "`":
         return pos, LITERAL
-    stack.append(Bracket("$", pos - 2, pos))
+    stack.append(("$", pos - 2, pos, None))
     return pos, OPEN_TEMPLATE

@@ -8,7 +8,6 @@ head itself (None when the word opens no declaration there).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from jsfix.javascript import scan_tokens as tokens
 from jsfix.javascript.scan_rules import AMBIGUOUS, RESERVED, starts_statement
@@ -29,7 +28,8 @@ class HeadDraft:
         return Head(self.keyword, self.name, self.start, self.body_end, self.exported)
 
 
-class HeadRead(NamedTuple):
+@dataclass(slots=True)
+class HeadRead:
     pos: int  # where scanning goes on
     last: Token  # the token the keyword (or its declaration) ends on
     has_body: bool = False  # a function or class: its `{` comes next

@@ -8,7 +8,10 @@ lex differently.
 from __future__ import annotations
 
 from jsfix.javascript.scan_tokens import (
+    BEFORE,
     LINE_TERMINATORS,
+    POS,
+    RUN_START,
     START,
     Bracket,
     Token,
@@ -41,7 +44,7 @@ _METHOD_PREFIXES = frozenset(("async", "static", "get", "set"))
 
 def control_keyword(text: str, opener: Bracket, keywords: frozenset[str] = _CONTROL_KEYWORDS) -> str | None:
     """'if', 'while', 'for' or 'with' when the `(` opened at `opener` is that statement's."""
-    tokens = run_tokens(text, opener.run_start, opener.pos)
+    tokens = run_tokens(text, opener[RUN_START], opener[POS])
     if not tokens:
         return None
     last = tokens[-1]
@@ -87,8 +90,8 @@ def brace_kind(text: str, opener: Bracket) -> str | None:
     literal by a division. Function and class bodies stay undecided, because
     the function may be a declaration or an expression.
     """
-    before = run_tokens(text, opener.run_start, opener.pos)
-    token = before[-1] if before else opener.before
+    before = run_tokens(text, opener[RUN_START], opener[POS])
+    token = before[-1] if before else opener[BEFORE]
     if token.kind == "start":
         return "block"
     if token.kind == "open":
