@@ -36,7 +36,7 @@ class HeadRead:
     head: HeadDraft | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Keyword:
     """A head keyword at `at`, ending at `end`, after the token `prev`."""
 
