@@ -92,12 +92,13 @@ class _Scanner:
         self.body_head: HeadDraft | None = None  # a head whose body is open at depth 1
         self.pending_methods: dict[int, int] = {}  # `(` position -> index of the mention before it
         self.handlers = {
-            ")": self.unbalanced_paren, "]": self.unbalanced_bracket, "{": self.open_brace, "}": self.close_brace,
+            ")": self.unbalanced_paren, "]": self.unbalanced_bracket, "}": self.close_brace,
             "/": self.slash, "`": self.backtick, "-": self.minus, "<": self.less_than,
         }  # fmt: skip
 
     def run(self) -> TopLevel:
         text, end, stack, handlers, word = self.text, len(self.text), self.stack, self.handlers, self.word
+        push, pop = stack.append, stack.pop
         top_match, nested_match = self.top_match, self.nested_match
         pending_methods = self.pending_methods
         pos, last = tokens.HASHBANG.match(text).end(), START
@@ -111,25 +112,33 @@ class _Scanner:
             char = text[at]
             # The commonest stops, brackets with nothing more to decide, are kept inline,
             # and a closer's token is built only when the next stop reads it.
-            if char == "(" or char == "[":
-                stack.append((char, at, run_start, None))
-                pos, last = at + 1, OPEN_PAREN if char == "(" else OPEN_BRACKET
+            if char == "(":
+                push(("(", at, run_start, None))
+                pos, last = at + 1, OPEN_PAREN
             elif char == ")" and stack and stack[-1][CHAR] == "(":
-                closer, closed_at = stack.pop(), at
+                closer, closed_at = pop(), at
                 pos, last = at + 1, None
                 if pending_methods:
                     self.note_method(pending_methods.pop(closer[POS], None), pos)
+            elif char == "[":
+                push(("[", at, run_start, None))
+                pos, last = at + 1, OPEN_BRACKET
             elif char == "]" and stack and stack[-1][CHAR] == "[":
-                stack.pop()
+                pop()
                 pos, last = at + 1, CLOSE_BRACKET
-            elif char == "}" and len(stack) > 1 and stack[-1][CHAR] == "{":
-                closer, closed_at = stack.pop(), at
+            elif char == "}" and stack and stack[-1][CHAR] == "{":
+                closer, closed_at = pop(), at
                 pos, last = at + 1, None
+                if not stack and self.body_head is not None:
+                    self.body_head.body_end = pos
+                    self.body_head = None
             else:
                 if last is None:
                     last = Token("close", text[closed_at], closed_at, False, False, closer)
-                if char == "{" and stack:
-                    stack.append(("{", at, run_start, last))
+                if char == "{":
+                    if not stack and self.awaiting_body is not None:
+                        self.enter_body(at, run_start, last)
+                    push(("{", at, run_start, last))
                     pos, last = at + 1, OPEN_BRACE
                 else:
                     pos, last = handlers.get(char, word)(at, run_start, last)
@@ -158,12 +167,10 @@ class _Scanner:
             mention = self.mentions[index]
             self.mentions[index] = Mention(mention.name, mention.start, mention.depth, "method")
 
-    def open_brace(self, at: int, run_start: int, last: Token) -> tuple[int, Token]:
-        if not self.stack and self.awaiting_body is not None:
-            self.refuse_object_in_class_heritage(at, run_start, last)
-            self.body_head, self.awaiting_body = self.awaiting_body, None
-        self.stack.append(("{", at, run_start, last))
-        return at + 1, OPEN_BRACE
+    def enter_body(self, at: int, run_start: int, last: Token) -> None:
+        """The `{` at the top level after a declaration's head opens its body."""
+        self.refuse_object_in_class_heritage(at, run_start, last)
+        self.body_head, self.awaiting_body = self.awaiting_body, None
 
     def refuse_object_in_class_heritage(self, at: int, run_start: int, last: Token) -> None:
         if self.awaiting_body.keyword != "class":
