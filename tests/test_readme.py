@@ -86,6 +86,7 @@ def test_every_command_block_says_where_it_runs():
 
 def fork_files(case: str, *extra: tuple[str, bytes]) -> dict[str, bytes]:
     return {
+        ".gitignore": b"__pycache__/\n",  # as real forks have, so running pytest leaves no untracked cache
         "static/sessions.js": fixture(case),
         "static/ui.js": CALLER,
         "tests/conftest.py": SERVER_CONFTEST,
