@@ -97,18 +97,10 @@ class World {
   // ---- the fake server
 
   request(url, _opts) {
-    const parsed = new URL(String(url), 'http://page.invalid');
-    const q = parsed.searchParams;
-    if (!q.has('session_id')) return this.Promise.resolve({ ok: true }); // not about a transcript
-    const sid = q.get('session_id');
-    const before = q.has('msg_before') ? Number(q.get('msg_before')) : null;
-    const limit = q.has('msg_limit') ? Number(q.get('msg_limit')) : null;
-    const wantsMessages = q.get('messages') !== '0';
-    // How the server reads the URL decides only what it answers; who asked
-    // is the call running now.
-    let kind = 'full';
-    if (!wantsMessages) kind = 'meta';
-    else if (before !== null || limit !== null) kind = 'page';
+    const asked = readQuery(String(url));
+    if (asked === null) return this.Promise.resolve({ ok: true }); // not about a transcript
+    const { sid, before, limit, kind } = asked;
+    // Who asked is the call running now.
     const call = caller.getStore() || null;
     const request = {
       id: this.requests.length,
@@ -141,7 +133,7 @@ class World {
     if (request.kind === 'full') return { session: sessionOf(sid, messagesBetween(sid, first, length), 0, grown) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
     const end = request.before !== null ? Math.max(0, Math.min(length, indexBefore(sid, length, request.before))) : length;
-    const start = pageStart(sid, end, limit);
+    const start = pageStart(end, limit);
     const session = sessionOf(sid, messagesBetween(sid, Math.max(start, first), Math.max(end, first)), start, grown);
     session._messages_truncated = start > first;
     return { session };
@@ -224,6 +216,29 @@ class World {
   }
 }
 
+// What a URL asks the fake server for: {sid, before, limit, kind}, or null
+// when it is not about a transcript. How the server reads the URL decides
+// only what it answers. Every schedule sends the same few URLs again, so
+// each is read once.
+function readQuery(url) {
+  if (!queryByUrl.has(url)) {
+    const q = new URL(url, 'http://page.invalid').searchParams;
+    let asked = null;
+    if (q.has('session_id')) {
+      const before = q.has('msg_before') ? Number(q.get('msg_before')) : null;
+      const limit = q.has('msg_limit') ? Number(q.get('msg_limit')) : null;
+      let kind = 'full';
+      if (q.get('messages') === '0') kind = 'meta';
+      else if (before !== null || limit !== null) kind = 'page';
+      asked = { sid: q.get('session_id'), before, limit, kind };
+    }
+    queryByUrl.set(url, asked);
+  }
+  return queryByUrl.get(url);
+}
+
+const queryByUrl = new Map();
+
 // A `msg_before` cursor as an index: an index already, or a timestamp
 // (the messages of `sid` sent before it).
 function indexBefore(sid, length, before) {
@@ -234,7 +249,15 @@ function indexBefore(sid, length, before) {
 // Where a page of `limit` ending before `end` starts. As the real server
 // counts it, `limit` is rows a reader sees: a tool's result is not one, and
 // rides along with the call before it. With no row to see, `limit` rows.
-function pageStart(sid, end, limit) {
+function pageStart(end, limit) {
+  const key = `${end} ${limit}`; // kinds cycle by index, the same in every session
+  if (!pageStartByEnd.has(key)) pageStartByEnd.set(key, countBack(end, limit));
+  return pageStartByEnd.get(key);
+}
+
+const pageStartByEnd = new Map();
+
+function countBack(end, limit) {
   let seen = 0;
   for (let i = end - 1; i >= 0; i--) {
     if (isToolResult(i)) continue;
