@@ -42,6 +42,7 @@ ORDER = (
     "scheduler.js",
     "lexer-tables.js",
     "lexer.js",
+    "skim.js",
     "declarations.js",
     "modules.js",
     "extraction.js",

@@ -740,18 +740,10 @@ class World {
   // ---- the fake server
 
   request(url, _opts) {
-    const parsed = new URL(String(url), 'http://page.invalid');
-    const q = parsed.searchParams;
-    if (!q.has('session_id')) return this.Promise.resolve({ ok: true }); // not about a transcript
-    const sid = q.get('session_id');
-    const before = q.has('msg_before') ? Number(q.get('msg_before')) : null;
-    const limit = q.has('msg_limit') ? Number(q.get('msg_limit')) : null;
-    const wantsMessages = q.get('messages') !== '0';
-    // How the server reads the URL decides only what it answers; who asked
-    // is the call running now.
-    let kind = 'full';
-    if (!wantsMessages) kind = 'meta';
-    else if (before !== null || limit !== null) kind = 'page';
+    const asked = readQuery(String(url));
+    if (asked === null) return this.Promise.resolve({ ok: true }); // not about a transcript
+    const { sid, before, limit, kind } = asked;
+    // Who asked is the call running now.
     const call = caller.getStore() || null;
     const request = {
       id: this.requests.length,
@@ -784,7 +776,7 @@ class World {
     if (request.kind === 'full') return { session: sessionOf(sid, messagesBetween(sid, first, length), 0, grown) };
     const limit = Number.isFinite(request.limit) && request.limit > 0 ? request.limit : TAIL;
     const end = request.before !== null ? Math.max(0, Math.min(length, indexBefore(sid, length, request.before))) : length;
-    const start = pageStart(sid, end, limit);
+    const start = pageStart(end, limit);
     const session = sessionOf(sid, messagesBetween(sid, Math.max(start, first), Math.max(end, first)), start, grown);
     session._messages_truncated = start > first;
     return { session };
@@ -867,6 +859,29 @@ class World {
   }
 }
 
+// What a URL asks the fake server for: {sid, before, limit, kind}, or null
+// when it is not about a transcript. How the server reads the URL decides
+// only what it answers. Every schedule sends the same few URLs again, so
+// each is read once.
+function readQuery(url) {
+  if (!queryByUrl.has(url)) {
+    const q = new URL(url, 'http://page.invalid').searchParams;
+    let asked = null;
+    if (q.has('session_id')) {
+      const before = q.has('msg_before') ? Number(q.get('msg_before')) : null;
+      const limit = q.has('msg_limit') ? Number(q.get('msg_limit')) : null;
+      let kind = 'full';
+      if (q.get('messages') === '0') kind = 'meta';
+      else if (before !== null || limit !== null) kind = 'page';
+      asked = { sid: q.get('session_id'), before, limit, kind };
+    }
+    queryByUrl.set(url, asked);
+  }
+  return queryByUrl.get(url);
+}
+
+const queryByUrl = new Map();
+
 // A `msg_before` cursor as an index: an index already, or a timestamp
 // (the messages of `sid` sent before it).
 function indexBefore(sid, length, before) {
@@ -877,7 +892,15 @@ function indexBefore(sid, length, before) {
 // Where a page of `limit` ending before `end` starts. As the real server
 // counts it, `limit` is rows a reader sees: a tool's result is not one, and
 // rides along with the call before it. With no row to see, `limit` rows.
-function pageStart(sid, end, limit) {
+function pageStart(end, limit) {
+  const key = `${end} ${limit}`; // kinds cycle by index, the same in every session
+  if (!pageStartByEnd.has(key)) pageStartByEnd.set(key, countBack(end, limit));
+  return pageStartByEnd.get(key);
+}
+
+const pageStartByEnd = new Map();
+
+function countBack(end, limit) {
   let seen = 0;
   for (let i = end - 1; i >= 0; i--) {
     if (isToolResult(i)) continue;
@@ -1515,9 +1538,10 @@ function breaksLine(text, start, end) {
 // before it), on a name `reference` (an identifier, not a keyword, a
 // property or method name, or a label) and on a `(` the `role` of its paren.
 class Lexer {
-  constructor(text) {
+  constructor(text, skimBodies = false) {
     this.text = text;
     this.tokens = [];
+    this.skimmer = skimBodies ? new Skimmer(text) : null; // see skim.js
     const top = new Frame('block', null);
     // At the top level `await` is a module's keyword or a script's name;
     // only the keyword can stand before a regular expression.
@@ -1530,14 +1554,15 @@ class Lexer {
     this.newline = false; // a line break since that token
   }
 
-  run() {
-    let position = 0;
-    const hashbang = HASHBANG.exec(this.text);
+  // The tokens of text[from..to), which starts a statement at the top level.
+  run(from = 0, to = this.text.length) {
+    let position = from;
+    const hashbang = from === 0 ? HASHBANG.exec(this.text) : null;
     if (hashbang) {
       this.emit('comment', hashbang[0], 0, hashbang[0].length);
       position = hashbang[0].length;
     }
-    while (position < this.text.length) position = this.step(position);
+    while (position < to) position = this.step(position);
     return this.tokens;
   }
 
@@ -1570,7 +1595,7 @@ class Lexer {
       this.emit('comment', value, position, end);
       this.newline = this.newline || LINE_BREAK.test(value);
     } else if (kind === 'name') this.name(value, position, end);
-    else if (kind === 'punct') this.punct(value, position, end);
+    else if (kind === 'punct') return this.punct(value, position, end);
     else this.literal(kind, value, position, end);
     return end;
   }
@@ -1744,13 +1769,17 @@ class Lexer {
 
   // --- punctuators
 
+  // Where the next token may start: after this one, or after a body skimmed over.
   punct(value, start, end) {
-    if (value === ')' || value === ']' || value === '}') return this.close(value, start, end);
-    const starts = this.starts('punct', value);
-    if (value === '(') this.open(this.parenFrame(), value, start, end, starts);
-    else if (value === '[') this.open(new Frame('bracket', VALUE), value, start, end, starts);
-    else if (value === '{') this.open(this.braceFrame(starts), value, start, end, starts);
-    else this.operator(value, start, end, starts);
+    if (value === ')' || value === ']' || value === '}') this.close(value, start, end);
+    else {
+      const starts = this.starts('punct', value);
+      if (value === '(') this.open(this.parenFrame(), value, start, end, starts);
+      else if (value === '[') this.open(new Frame('bracket', VALUE), value, start, end, starts);
+      else if (value === '{') return this.open(this.braceFrame(starts), value, start, end, starts);
+      else this.operator(value, start, end, starts);
+    }
+    return end;
   }
 
   // Any other punctuator, and what it tells about the code around it.
@@ -1814,6 +1843,7 @@ class Lexer {
     if (frame.kind === 'paren') this.previous.role = frame.role;
     this.stack.push(frame);
     this.last = frame.kind === 'block' ? STATEMENT : OPERAND;
+    return this.skimmer && frame.function !== null ? skimOver(this, end) : end;
   }
 
   // The frame a `(` opens, from what came before it.
@@ -1899,9 +1929,193 @@ class Lexer {
   }
 }
 
-// The code tokens of `text`: every token but the comments.
-function tokenize(text) {
-  return new Lexer(text).run().filter(t => t.type !== 'comment');
+// ------------------------------------------ skimming over function bodies
+//
+// The extraction needs every top-level declaration's head, but the tokens
+// of only the few declarations the two functions reach. Lexing a 450 KB file
+// token by token took most of an extraction, so the lexer first skims over
+// function bodies: it finds the `}` that closes one without making tokens,
+// and the declarations that turn out to matter are lexed again in full
+// (fullTokensOf). Skimming only needs what no lexer can get wrong about
+// brackets: strings, comments, template literals and regular expressions.
+// Where a `/` could be a division or a regular expression and the answer
+// depends on more than the token before it, the skim gives up and the lexer
+// reads that body token by token, as it would have.
+
+// The code tokens of `text`: every token but the comments. With
+// `skimBodies`, a function body's tokens are left out, and its `{` is marked
+// `skimmed`.
+function tokenize(text, skimBodies = false) {
+  return new Lexer(text, skimBodies).run().filter(t => t.type !== 'comment');
+}
+
+// The code tokens of text[from..to), a top-level statement, in full;
+// `newline` says whether a line break comes before it.
+function tokensBetween(text, from, to, newline) {
+  const lexer = new Lexer(text);
+  lexer.newline = newline;
+  return lexer.run(from, to).filter(t => t.type !== 'comment');
+}
+
+// Where the lexer goes on after the `{` of a function body ending at `end`:
+// at the body's `}` when the skim is sure of it, else inside the body.
+function skimOver(lexer, end) {
+  const close = lexer.skimmer.closeOf(end);
+  if (close < 0) return end;
+  lexer.previous.skimmed = true; // a function body whose tokens were not made
+  lexer.newline = lexer.skimmer.newline;
+  return close;
+}
+
+// Runs of characters that change nothing about brackets.
+const PLAIN = /[^'"`/{}()[\]\\]*/y;
+const QUOTED = /'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"/y;
+const LINE_COMMENT = /\/\/[^\n\r\u2028\u2029]*/y;
+const BLOCK_COMMENT = /\/\*[\s\S]*?\*\//y;
+const WORD_CHAR = /[\w$]/;
+const SPACE = /\s/;
+
+// What a `/` means after the token before it.
+const DIVIDES = 1;
+const STARTS_REGEX = 2;
+const UNSURE = 3;
+
+// closeOf(open): the index of the `}` closing the function body opened at
+// text[open - 1], or -1 when skimming cannot be sure. After it, `newline`
+// tells whether a line break comes between the body's last code and that `}`.
+class Skimmer {
+  constructor(text) {
+    this.text = text;
+    this.newline = false;
+  }
+
+  closeOf(open) {
+    const text = this.text;
+    const brackets = []; // '(' (or 'head(' after if/while/for/with), '[', '{', '`'
+    let slash = STARTS_REGEX; // what a `/` would mean after the last token
+    let codeEnd = open; // just after the last code (not a comment)
+    let position = open;
+    for (;;) {
+      PLAIN.lastIndex = position;
+      PLAIN.test(text);
+      const runEnd = PLAIN.lastIndex;
+      if (runEnd >= text.length) return -1;
+      if (runEnd > position && !isBlank(text, position, runEnd)) {
+        codeEnd = trimmedEnd(text, runEnd);
+        slash = afterRun(text, position, codeEnd, slash);
+      }
+      position = runEnd;
+      const char = text[position];
+      if (char === '/') {
+        const next = text[position + 1];
+        const comment = next === '/' ? LINE_COMMENT : next === '*' ? BLOCK_COMMENT : null;
+        if (comment) {
+          comment.lastIndex = position;
+          if (!comment.test(text)) return -1;
+          position = comment.lastIndex;
+          if (slash === DIVIDES || slash === STARTS_REGEX) slash = -slash; // a word just after it may follow a dot before it
+          continue;
+        }
+        const meaning = Math.abs(slash);
+        if (meaning === UNSURE) return -1;
+        if (meaning === DIVIDES) {
+          position++;
+          slash = STARTS_REGEX;
+        } else {
+          REGEX.lastIndex = position;
+          if (!REGEX.test(text)) return -1;
+          position = REGEX.lastIndex;
+          slash = DIVIDES;
+        }
+        codeEnd = position;
+        continue;
+      }
+      if (char === '}' && !brackets.length) {
+        this.newline = breaksLine(text, codeEnd, position);
+        return position;
+      }
+      codeEnd = position + 1;
+      if (char === "'" || char === '"') {
+        QUOTED.lastIndex = position;
+        if (!QUOTED.test(text)) return -1;
+        position = codeEnd = QUOTED.lastIndex;
+        slash = DIVIDES;
+      } else if (char === '`' || (char === '}' && brackets[brackets.length - 1] === '`')) {
+        if (char === '}') brackets.pop();
+        TEMPLATE_TEXT.lastIndex = position + 1;
+        TEMPLATE_TEXT.test(text);
+        position = codeEnd = TEMPLATE_TEXT.lastIndex;
+        if (text.startsWith('${', position - 2)) brackets.push('`');
+        else if (text[position - 1] !== '`') return -1; // the file ends inside the template
+        slash = text[position - 1] === '`' ? DIVIDES : STARTS_REGEX;
+      } else if (char === '(' || char === '[' || char === '{') {
+        brackets.push(char === '(' && opensHead(text, open, position) ? 'head(' : char);
+        position++;
+        slash = STARTS_REGEX;
+      } else if (char === ')' || char === ']' || char === '}') {
+        const opener = brackets.pop();
+        if (opener === undefined || opener[opener.length - 1] !== OPENERS[char]) return -1;
+        position++;
+        // After `if (...)` a statement starts; after `}` a statement or more of an expression.
+        slash = char === ']' || (char === ')' && opener === '(') ? DIVIDES : UNSURE;
+      } else return -1; // a backslash outside a literal: an escaped name
+    }
+  }
+}
+
+const OPENERS = { ')': '(', ']': '[', '}': '{' };
+
+function isBlank(text, start, end) {
+  for (let i = start; i < end; i++) if (!SPACE.test(text[i])) return false;
+  return true;
+}
+
+// Just after the last character of text[..end) that is not a space.
+function trimmedEnd(text, end) {
+  let i = end;
+  while (SPACE.test(text[i - 1])) i--;
+  return i;
+}
+
+// What a `/` would mean after the code text[start..end) (which ends in
+// code), given what it meant before that code (negative: a comment came
+// between).
+function afterRun(text, start, end, before) {
+  const last = text[end - 1];
+  if (WORD_CHAR.test(last)) return afterWord(text, start, end, before);
+  if (last.charCodeAt(0) > 0x7f) return UNSURE; // a name in other scripts: let the lexer read it
+  if ((last === '+' || last === '-') && text[end - 2] === last) return UNSURE; // `a++ / b` or `++ /re/`?
+  if (last === '.') return UNSURE; // `1. / 2`: a number
+  return STARTS_REGEX; // an operator or punctuation
+}
+
+function afterWord(text, start, end, before) {
+  let first = end - 1;
+  while (first > start && WORD_CHAR.test(text[first - 1])) first--;
+  const word = text.slice(first, end);
+  const ahead = first > start ? text[first - 1] : null;
+  if (ahead === '#') return DIVIDES; // a private name
+  if (ahead !== null && (ahead === '\\' || ahead.charCodeAt(0) > 0x7f)) return UNSURE; // part of a longer name
+  if (/^\d/.test(word)) return DIVIDES; // a number
+  if (word === 'let' || word === 'await' || word === 'yield' || word === 'of') return UNSURE; // keywords only in places
+  if (!KEYWORDS.has(word)) return DIVIDES;
+  let k = first;
+  while (k > start && SPACE.test(text[k - 1])) k--;
+  if (k === start && before < 0) return UNSURE; // a comment came between it and what was before
+  if (k > start && text[k - 1] === '.') return DIVIDES; // a property named like a keyword
+  return VALUE_KEYWORDS.has(word) || word === 'class' ? DIVIDES : STARTS_REGEX;
+}
+
+// Whether the `(` at `position` follows if, while, for or with (not as a
+// property), or may: a comment before it hides what it follows.
+function opensHead(text, open, position) {
+  let end = position;
+  while (end > open && SPACE.test(text[end - 1])) end--;
+  if (text[end - 1] === '/') return true;
+  let first = end;
+  while (first > open && WORD_CHAR.test(text[first - 1])) first--;
+  const word = text.slice(first, end);
+  return (word === 'if' || word === 'while' || word === 'for' || word === 'with' || word === 'await') && text[first - 1] !== '.';
 }
 
 // --- the top-level declarations, from the tokens
@@ -2102,11 +2316,12 @@ function opensWithUseStrict(tokens) {
 // The names a declaration uses (`references`, not bound in it) and probes
 // with `typeof` (`probed`), read from its tokens the first time they are
 // asked for: the extraction follows a few dozen of a file's hundreds.
-function withNamesOnDemand(d, tokens) {
+function withNamesOnDemand(d, module) {
   let names = null;
   const read = () => {
     if (!names) {
-      const { used, bound, probed } = namesIn(tokens, d.first, d.end);
+      const { tokens, first, end } = fullTokensOf(module, d);
+      const { used, bound, probed } = namesIn(tokens, first, end);
       for (const name of d.names) bound.add(name);
       names = { references: new Set([...used].filter(name => !bound.has(name))), probed };
     }
@@ -2116,23 +2331,38 @@ function withNamesOnDemand(d, tokens) {
   Object.defineProperty(d, 'probed', { get: () => read().probed, enumerable: true });
 }
 
+// A declaration's tokens in full, {tokens, first, end}: the file's own, or,
+// where the file was read skimming over a body in it, the declaration read
+// again token by token.
+function fullTokensOf(module, d) {
+  if (!d.full) {
+    const { tokens, text } = module;
+    let skimmed = false;
+    for (let q = d.first; q < d.end && !skimmed; q++) skimmed = tokens[q].skimmed === true;
+    const own = skimmed ? tokensBetween(text, tokens[d.first].start, tokens[d.end - 1].end, tokens[d.first].newline) : null;
+    d.full = own ? { tokens: own, first: 0, end: own.length } : { tokens, first: d.first, end: d.end };
+  }
+  return d.full;
+}
+
 // One file read for extraction: its top-level declarations (with the names
 // each uses, binds and probes), and what it imports and exports by name.
+// Function bodies are skimmed over, and read when a declaration's names are.
 function readModule(id, file, text) {
-  const tokens = tokenize(text);
+  const tokens = tokenize(text, true);
   const declarations = [];
   const links = { imports: new Map(), exports: new Map(), reExports: new Map(), stars: [] };
-  let module = false;
+  let isModule = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.depth !== 0 || t.starts !== STATEMENT) continue;
     if (isName(t, 'import') && !isPunct(tokens[i + 1], '(') && !isPunct(tokens[i + 1], '.')) {
-      module = true;
+      isModule = true;
       readImport(tokens, i + 1, links);
       continue;
     }
     if (isName(t, 'export')) {
-      module = true;
+      isModule = true;
       readExport(tokens, i + 1, links);
       continue;
     }
@@ -2143,19 +2373,21 @@ function readModule(id, file, text) {
     }
   }
   const byName = new Map();
+  const strict = isModule || opensWithUseStrict(tokens);
+  const module = { id, file, text, tokens, declarations, byName, module: isModule, strict, ...links };
   for (const d of declarations) {
     const last = tokens[d.end - 1];
     d.source = text.slice(tokens[d.first].start, last.end);
     // Joined with other declarations, a missing semicolon could let the
     // next line continue this statement.
     if (d.variable && !d.source.trimEnd().endsWith(';')) d.source += ';';
-    withNamesOnDemand(d, tokens);
+    withNamesOnDemand(d, module);
     for (const name of d.names) {
       if (!byName.has(name)) byName.set(name, []);
       byName.get(name).push(d);
     }
   }
-  return { id, file, text, tokens, declarations, byName, module, strict: module || opensWithUseStrict(tokens), ...links };
+  return module;
 }
 
 function stringValue(t) {
@@ -2393,7 +2625,7 @@ class Reach {
   refuseUnloadableState() {
     const order = (a, b) => (a.module.id < b.module.id ? -1 : a.module.id > b.module.id ? 1 : a.user.first - b.user.first);
     for (const { module, user, name, why } of this.unloadable.slice().sort(order)) {
-      if (STATE_NAMES.includes(name) || STATE_KEYS.has(name) || readsStateThrough(module.tokens, user, name)) {
+      if (STATE_NAMES.includes(name) || STATE_KEYS.has(name) || readsStateThrough(fullTokensOf(module, user), name)) {
         throw new Unrunnable(`${user.names[0]} in ${module.id} reaches the paging state through '${name}', and ${why}`);
       }
     }
@@ -2411,11 +2643,11 @@ class Reach {
 }
 
 // `name.loadingOlder`, `name.generation`...: the declaration reads paging state off `name`.
-function readsStateThrough(tokens, d, name) {
-  for (let q = d.first; q + 2 < d.end; q++) {
+function readsStateThrough({ tokens, first, end }, name) {
+  for (let q = first; q + 2 < end; q++) {
     if (!isName(tokens[q], name) || isPunct(tokens[q - 1], '.')) continue;
     // `name.a.b.loadingOlder`: any property along the chain counts.
-    for (let k = q + 1; k + 1 < d.end && (isPunct(tokens[k], '.') || isPunct(tokens[k], '?.')); k += 2) {
+    for (let k = q + 1; k + 1 < end && (isPunct(tokens[k], '.') || isPunct(tokens[k], '?.')); k += 2) {
       if (STATE_KEYS.has(tokens[k + 1].value)) return true;
     }
   }
@@ -2863,4 +3095,4 @@ if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
-module.exports = { SCENARIOS, Lexer, buildFactorySource, extractFromText, tokenize, run };
+module.exports = { SCENARIOS, Lexer, buildFactorySource, extractFromText, tokenize, tokensBetween, run };

@@ -196,11 +196,12 @@ function opensWithUseStrict(tokens) {
 // The names a declaration uses (`references`, not bound in it) and probes
 // with `typeof` (`probed`), read from its tokens the first time they are
 // asked for: the extraction follows a few dozen of a file's hundreds.
-function withNamesOnDemand(d, tokens) {
+function withNamesOnDemand(d, module) {
   let names = null;
   const read = () => {
     if (!names) {
-      const { used, bound, probed } = namesIn(tokens, d.first, d.end);
+      const { tokens, first, end } = fullTokensOf(module, d);
+      const { used, bound, probed } = namesIn(tokens, first, end);
       for (const name of d.names) bound.add(name);
       names = { references: new Set([...used].filter(name => !bound.has(name))), probed };
     }
@@ -210,23 +211,38 @@ function withNamesOnDemand(d, tokens) {
   Object.defineProperty(d, 'probed', { get: () => read().probed, enumerable: true });
 }
 
+// A declaration's tokens in full, {tokens, first, end}: the file's own, or,
+// where the file was read skimming over a body in it, the declaration read
+// again token by token.
+function fullTokensOf(module, d) {
+  if (!d.full) {
+    const { tokens, text } = module;
+    let skimmed = false;
+    for (let q = d.first; q < d.end && !skimmed; q++) skimmed = tokens[q].skimmed === true;
+    const own = skimmed ? tokensBetween(text, tokens[d.first].start, tokens[d.end - 1].end, tokens[d.first].newline) : null;
+    d.full = own ? { tokens: own, first: 0, end: own.length } : { tokens, first: d.first, end: d.end };
+  }
+  return d.full;
+}
+
 // One file read for extraction: its top-level declarations (with the names
 // each uses, binds and probes), and what it imports and exports by name.
+// Function bodies are skimmed over, and read when a declaration's names are.
 function readModule(id, file, text) {
-  const tokens = tokenize(text);
+  const tokens = tokenize(text, true);
   const declarations = [];
   const links = { imports: new Map(), exports: new Map(), reExports: new Map(), stars: [] };
-  let module = false;
+  let isModule = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.depth !== 0 || t.starts !== STATEMENT) continue;
     if (isName(t, 'import') && !isPunct(tokens[i + 1], '(') && !isPunct(tokens[i + 1], '.')) {
-      module = true;
+      isModule = true;
       readImport(tokens, i + 1, links);
       continue;
     }
     if (isName(t, 'export')) {
-      module = true;
+      isModule = true;
       readExport(tokens, i + 1, links);
       continue;
     }
@@ -237,19 +253,21 @@ function readModule(id, file, text) {
     }
   }
   const byName = new Map();
+  const strict = isModule || opensWithUseStrict(tokens);
+  const module = { id, file, text, tokens, declarations, byName, module: isModule, strict, ...links };
   for (const d of declarations) {
     const last = tokens[d.end - 1];
     d.source = text.slice(tokens[d.first].start, last.end);
     // Joined with other declarations, a missing semicolon could let the
     // next line continue this statement.
     if (d.variable && !d.source.trimEnd().endsWith(';')) d.source += ';';
-    withNamesOnDemand(d, tokens);
+    withNamesOnDemand(d, module);
     for (const name of d.names) {
       if (!byName.has(name)) byName.set(name, []);
       byName.get(name).push(d);
     }
   }
-  return { id, file, text, tokens, declarations, byName, module, strict: module || opensWithUseStrict(tokens), ...links };
+  return module;
 }
 
 function stringValue(t) {

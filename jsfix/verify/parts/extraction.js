@@ -71,7 +71,7 @@ class Reach {
   refuseUnloadableState() {
     const order = (a, b) => (a.module.id < b.module.id ? -1 : a.module.id > b.module.id ? 1 : a.user.first - b.user.first);
     for (const { module, user, name, why } of this.unloadable.slice().sort(order)) {
-      if (STATE_NAMES.includes(name) || STATE_KEYS.has(name) || readsStateThrough(module.tokens, user, name)) {
+      if (STATE_NAMES.includes(name) || STATE_KEYS.has(name) || readsStateThrough(fullTokensOf(module, user), name)) {
         throw new Unrunnable(`${user.names[0]} in ${module.id} reaches the paging state through '${name}', and ${why}`);
       }
     }
@@ -89,11 +89,11 @@ class Reach {
 }
 
 // `name.loadingOlder`, `name.generation`...: the declaration reads paging state off `name`.
-function readsStateThrough(tokens, d, name) {
-  for (let q = d.first; q + 2 < d.end; q++) {
+function readsStateThrough({ tokens, first, end }, name) {
+  for (let q = first; q + 2 < end; q++) {
     if (!isName(tokens[q], name) || isPunct(tokens[q - 1], '.')) continue;
     // `name.a.b.loadingOlder`: any property along the chain counts.
-    for (let k = q + 1; k + 1 < d.end && (isPunct(tokens[k], '.') || isPunct(tokens[k], '?.')); k += 2) {
+    for (let k = q + 1; k + 1 < end && (isPunct(tokens[k], '.') || isPunct(tokens[k], '?.')); k += 2) {
       if (STATE_KEYS.has(tokens[k + 1].value)) return true;
     }
   }

@@ -8,9 +8,10 @@
 // before it), on a name `reference` (an identifier, not a keyword, a
 // property or method name, or a label) and on a `(` the `role` of its paren.
 class Lexer {
-  constructor(text) {
+  constructor(text, skimBodies = false) {
     this.text = text;
     this.tokens = [];
+    this.skimmer = skimBodies ? new Skimmer(text) : null; // see skim.js
     const top = new Frame('block', null);
     // At the top level `await` is a module's keyword or a script's name;
     // only the keyword can stand before a regular expression.
@@ -23,14 +24,15 @@ class Lexer {
     this.newline = false; // a line break since that token
   }
 
-  run() {
-    let position = 0;
-    const hashbang = HASHBANG.exec(this.text);
+  // The tokens of text[from..to), which starts a statement at the top level.
+  run(from = 0, to = this.text.length) {
+    let position = from;
+    const hashbang = from === 0 ? HASHBANG.exec(this.text) : null;
     if (hashbang) {
       this.emit('comment', hashbang[0], 0, hashbang[0].length);
       position = hashbang[0].length;
     }
-    while (position < this.text.length) position = this.step(position);
+    while (position < to) position = this.step(position);
     return this.tokens;
   }
 
@@ -63,7 +65,7 @@ class Lexer {
       this.emit('comment', value, position, end);
       this.newline = this.newline || LINE_BREAK.test(value);
     } else if (kind === 'name') this.name(value, position, end);
-    else if (kind === 'punct') this.punct(value, position, end);
+    else if (kind === 'punct') return this.punct(value, position, end);
     else this.literal(kind, value, position, end);
     return end;
   }
@@ -237,13 +239,17 @@ class Lexer {
 
   // --- punctuators
 
+  // Where the next token may start: after this one, or after a body skimmed over.
   punct(value, start, end) {
-    if (value === ')' || value === ']' || value === '}') return this.close(value, start, end);
-    const starts = this.starts('punct', value);
-    if (value === '(') this.open(this.parenFrame(), value, start, end, starts);
-    else if (value === '[') this.open(new Frame('bracket', VALUE), value, start, end, starts);
-    else if (value === '{') this.open(this.braceFrame(starts), value, start, end, starts);
-    else this.operator(value, start, end, starts);
+    if (value === ')' || value === ']' || value === '}') this.close(value, start, end);
+    else {
+      const starts = this.starts('punct', value);
+      if (value === '(') this.open(this.parenFrame(), value, start, end, starts);
+      else if (value === '[') this.open(new Frame('bracket', VALUE), value, start, end, starts);
+      else if (value === '{') return this.open(this.braceFrame(starts), value, start, end, starts);
+      else this.operator(value, start, end, starts);
+    }
+    return end;
   }
 
   // Any other punctuator, and what it tells about the code around it.
@@ -307,6 +313,7 @@ class Lexer {
     if (frame.kind === 'paren') this.previous.role = frame.role;
     this.stack.push(frame);
     this.last = frame.kind === 'block' ? STATEMENT : OPERAND;
+    return this.skimmer && frame.function !== null ? skimOver(this, end) : end;
   }
 
   // The frame a `(` opens, from what came before it.
@@ -390,9 +397,4 @@ class Lexer {
     if (this.stack.length > 1) return this.stack.pop();
     return new Frame('block', STATEMENT); // an unbalanced closer: read on
   }
-}
-
-// The code tokens of `text`: every token but the comments.
-function tokenize(text) {
-  return new Lexer(text).run().filter(t => t.type !== 'comment');
 }

@@ -1,0 +1,188 @@
+// ------------------------------------------ skimming over function bodies
+//
+// The extraction needs every top-level declaration's head, but the tokens
+// of only the few declarations the two functions reach. Lexing a 450 KB file
+// token by token took most of an extraction, so the lexer first skims over
+// function bodies: it finds the `}` that closes one without making tokens,
+// and the declarations that turn out to matter are lexed again in full
+// (fullTokensOf). Skimming only needs what no lexer can get wrong about
+// brackets: strings, comments, template literals and regular expressions.
+// Where a `/` could be a division or a regular expression and the answer
+// depends on more than the token before it, the skim gives up and the lexer
+// reads that body token by token, as it would have.
+
+// The code tokens of `text`: every token but the comments. With
+// `skimBodies`, a function body's tokens are left out, and its `{` is marked
+// `skimmed`.
+function tokenize(text, skimBodies = false) {
+  return new Lexer(text, skimBodies).run().filter(t => t.type !== 'comment');
+}
+
+// The code tokens of text[from..to), a top-level statement, in full;
+// `newline` says whether a line break comes before it.
+function tokensBetween(text, from, to, newline) {
+  const lexer = new Lexer(text);
+  lexer.newline = newline;
+  return lexer.run(from, to).filter(t => t.type !== 'comment');
+}
+
+// Where the lexer goes on after the `{` of a function body ending at `end`:
+// at the body's `}` when the skim is sure of it, else inside the body.
+function skimOver(lexer, end) {
+  const close = lexer.skimmer.closeOf(end);
+  if (close < 0) return end;
+  lexer.previous.skimmed = true; // a function body whose tokens were not made
+  lexer.newline = lexer.skimmer.newline;
+  return close;
+}
+
+// Runs of characters that change nothing about brackets.
+const PLAIN = /[^'"`/{}()[\]\\]*/y;
+const QUOTED = /'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"/y;
+const LINE_COMMENT = /\/\/[^\n\r\u2028\u2029]*/y;
+const BLOCK_COMMENT = /\/\*[\s\S]*?\*\//y;
+const WORD_CHAR = /[\w$]/;
+const SPACE = /\s/;
+
+// What a `/` means after the token before it.
+const DIVIDES = 1;
+const STARTS_REGEX = 2;
+const UNSURE = 3;
+
+// closeOf(open): the index of the `}` closing the function body opened at
+// text[open - 1], or -1 when skimming cannot be sure. After it, `newline`
+// tells whether a line break comes between the body's last code and that `}`.
+class Skimmer {
+  constructor(text) {
+    this.text = text;
+    this.newline = false;
+  }
+
+  closeOf(open) {
+    const text = this.text;
+    const brackets = []; // '(' (or 'head(' after if/while/for/with), '[', '{', '`'
+    let slash = STARTS_REGEX; // what a `/` would mean after the last token
+    let codeEnd = open; // just after the last code (not a comment)
+    let position = open;
+    for (;;) {
+      PLAIN.lastIndex = position;
+      PLAIN.test(text);
+      const runEnd = PLAIN.lastIndex;
+      if (runEnd >= text.length) return -1;
+      if (runEnd > position && !isBlank(text, position, runEnd)) {
+        codeEnd = trimmedEnd(text, runEnd);
+        slash = afterRun(text, position, codeEnd, slash);
+      }
+      position = runEnd;
+      const char = text[position];
+      if (char === '/') {
+        const next = text[position + 1];
+        const comment = next === '/' ? LINE_COMMENT : next === '*' ? BLOCK_COMMENT : null;
+        if (comment) {
+          comment.lastIndex = position;
+          if (!comment.test(text)) return -1;
+          position = comment.lastIndex;
+          if (slash === DIVIDES || slash === STARTS_REGEX) slash = -slash; // a word just after it may follow a dot before it
+          continue;
+        }
+        const meaning = Math.abs(slash);
+        if (meaning === UNSURE) return -1;
+        if (meaning === DIVIDES) {
+          position++;
+          slash = STARTS_REGEX;
+        } else {
+          REGEX.lastIndex = position;
+          if (!REGEX.test(text)) return -1;
+          position = REGEX.lastIndex;
+          slash = DIVIDES;
+        }
+        codeEnd = position;
+        continue;
+      }
+      if (char === '}' && !brackets.length) {
+        this.newline = breaksLine(text, codeEnd, position);
+        return position;
+      }
+      codeEnd = position + 1;
+      if (char === "'" || char === '"') {
+        QUOTED.lastIndex = position;
+        if (!QUOTED.test(text)) return -1;
+        position = codeEnd = QUOTED.lastIndex;
+        slash = DIVIDES;
+      } else if (char === '`' || (char === '}' && brackets[brackets.length - 1] === '`')) {
+        if (char === '}') brackets.pop();
+        TEMPLATE_TEXT.lastIndex = position + 1;
+        TEMPLATE_TEXT.test(text);
+        position = codeEnd = TEMPLATE_TEXT.lastIndex;
+        if (text.startsWith('${', position - 2)) brackets.push('`');
+        else if (text[position - 1] !== '`') return -1; // the file ends inside the template
+        slash = text[position - 1] === '`' ? DIVIDES : STARTS_REGEX;
+      } else if (char === '(' || char === '[' || char === '{') {
+        brackets.push(char === '(' && opensHead(text, open, position) ? 'head(' : char);
+        position++;
+        slash = STARTS_REGEX;
+      } else if (char === ')' || char === ']' || char === '}') {
+        const opener = brackets.pop();
+        if (opener === undefined || opener[opener.length - 1] !== OPENERS[char]) return -1;
+        position++;
+        // After `if (...)` a statement starts; after `}` a statement or more of an expression.
+        slash = char === ']' || (char === ')' && opener === '(') ? DIVIDES : UNSURE;
+      } else return -1; // a backslash outside a literal: an escaped name
+    }
+  }
+}
+
+const OPENERS = { ')': '(', ']': '[', '}': '{' };
+
+function isBlank(text, start, end) {
+  for (let i = start; i < end; i++) if (!SPACE.test(text[i])) return false;
+  return true;
+}
+
+// Just after the last character of text[..end) that is not a space.
+function trimmedEnd(text, end) {
+  let i = end;
+  while (SPACE.test(text[i - 1])) i--;
+  return i;
+}
+
+// What a `/` would mean after the code text[start..end) (which ends in
+// code), given what it meant before that code (negative: a comment came
+// between).
+function afterRun(text, start, end, before) {
+  const last = text[end - 1];
+  if (WORD_CHAR.test(last)) return afterWord(text, start, end, before);
+  if (last.charCodeAt(0) > 0x7f) return UNSURE; // a name in other scripts: let the lexer read it
+  if ((last === '+' || last === '-') && text[end - 2] === last) return UNSURE; // `a++ / b` or `++ /re/`?
+  if (last === '.') return UNSURE; // `1. / 2`: a number
+  return STARTS_REGEX; // an operator or punctuation
+}
+
+function afterWord(text, start, end, before) {
+  let first = end - 1;
+  while (first > start && WORD_CHAR.test(text[first - 1])) first--;
+  const word = text.slice(first, end);
+  const ahead = first > start ? text[first - 1] : null;
+  if (ahead === '#') return DIVIDES; // a private name
+  if (ahead !== null && (ahead === '\\' || ahead.charCodeAt(0) > 0x7f)) return UNSURE; // part of a longer name
+  if (/^\d/.test(word)) return DIVIDES; // a number
+  if (word === 'let' || word === 'await' || word === 'yield' || word === 'of') return UNSURE; // keywords only in places
+  if (!KEYWORDS.has(word)) return DIVIDES;
+  let k = first;
+  while (k > start && SPACE.test(text[k - 1])) k--;
+  if (k === start && before < 0) return UNSURE; // a comment came between it and what was before
+  if (k > start && text[k - 1] === '.') return DIVIDES; // a property named like a keyword
+  return VALUE_KEYWORDS.has(word) || word === 'class' ? DIVIDES : STARTS_REGEX;
+}
+
+// Whether the `(` at `position` follows if, while, for or with (not as a
+// property), or may: a comment before it hides what it follows.
+function opensHead(text, open, position) {
+  let end = position;
+  while (end > open && SPACE.test(text[end - 1])) end--;
+  if (text[end - 1] === '/') return true;
+  let first = end;
+  while (first > open && WORD_CHAR.test(text[first - 1])) first--;
+  const word = text.slice(first, end);
+  return (word === 'if' || word === 'while' || word === 'for' || word === 'with' || word === 'await') && text[first - 1] !== '.';
+}
