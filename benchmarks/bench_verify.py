@@ -70,20 +70,26 @@ def side_by_side(command: list[str], runs: int, cwd: Path | None = None) -> dict
 
 def files_to_time(mirror: Path | None, workdir: Path) -> dict[str, Path]:
     if mirror is None:
-        return {"fixture": ROOT / "fixtures" / "upstream-parent" / "expected.js"}
+        files = {"fixture": (ROOT / "fixtures" / "upstream-parent" / "expected.js").read_text(encoding="utf-8")}
+    else:
+        files = upstream_files(mirror)
+    paths = {}
+    for name, text in files.items():  # each in a fork of its own, as the suite's timing needs
+        paths[name] = workdir / name / "static" / "sessions.js"
+        paths[name].parent.mkdir(parents=True)
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+def upstream_files(mirror: Path) -> dict[str, str]:
+    """Upstream's parent of the fix, after `jsfix apply`, and upstream's HEAD."""
     def blob(revision: str) -> str:
         return subprocess.run(
             ["git", "-C", str(mirror), "show", f"{revision}:static/sessions.js"],
             capture_output=True, text=True, encoding="utf-8", check=True,
         ).stdout
     parent = blob(f"{FIXED_PARENT_OF}^")
-    files = {"parent": plan_fix(parent).apply(parent), "head": blob("HEAD")}
-    paths = {}
-    for name, text in files.items():
-        paths[name] = workdir / name / "static" / "sessions.js"
-        paths[name].parent.mkdir(parents=True)
-        paths[name].write_text(text, encoding="utf-8")
-    return paths
+    return {"parent": plan_fix(parent).apply(parent), "head": blob("HEAD")}
 
 
 def suite_seconds(jsfix: list[str], js: Path, workdir: Path, runs: int) -> float:
