@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from jsfix.prestart import checkout_root
+
 
 def display_path(path: Path, cwd: Path) -> str:
     """The path as `git apply` run from `cwd` will look for it."""
@@ -16,11 +18,8 @@ def display_path(path: Path, cwd: Path) -> str:
 
 def find_repo_root(directory: Path) -> Path | None:
     """The nearest enclosing directory holding `.git` (a directory, or a file for worktrees and submodules)."""
-    current = Path(os.path.abspath(directory))
-    for candidate in (current, *current.parents):
-        if os.path.lexists(candidate / ".git"):
-            return candidate
-    return None
+    root = checkout_root(str(directory))
+    return Path(root) if root is not None else None
 
 
 def pointer_to_definition(path: Path, specifier: str | None, cwd: Path) -> str:

@@ -14,14 +14,13 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import shutil
-import subprocess
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "verify", "harness.js")
 # ES-module jobs link their modules with vm.SourceTextModule, behind this flag.
 NODE_FLAGS = ("--experimental-vm-modules", "--no-warnings")
+SIGKILL = 9  # POSIX's number; the signal module is not loaded for it
 
-_early: tuple[str, str, subprocess.Popen] | None = None  # (harness, job as sent, process)
+_early: tuple[str, str, EarlyRun] | None = None  # (harness, job as sent, process)
 
 
 def node_command(node: str, harness: str) -> list[str]:
@@ -36,27 +35,20 @@ def file_job(path: str, root: str) -> dict:
 def start(job: dict, harness: str = HARNESS) -> bool:
     """Start node on `job` now, if node is there; its answer waits for `take`. Whether it started."""
     global _early
-    node = shutil.which("node")
-    if node is None or _early is not None:
+    node = find_node()
+    if node is None or _early is not None or not hasattr(os, "posix_spawn"):
         return False
     text = json.dumps(job)
-    process = subprocess.Popen(
-        node_command(node, harness),
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-    )
     try:
-        process.stdin.write(text)
-        process.stdin.close()
+        process = EarlyRun(node_command(node, harness), text.encode("utf-8"))
     except OSError:
-        process.kill()
         return False
-    process.stdin = None  # sent: communicate() must not touch it
     _early = (harness, text, process)
     atexit.register(stop)
     return True
 
 
-def take(harness: str, job_text: str) -> subprocess.Popen | None:
+def take(harness: str, job_text: str) -> EarlyRun | None:
     """The early node, if it was started on exactly this job; else stop it and return None."""
     global _early
     if _early is None:
@@ -76,7 +68,118 @@ def stop() -> None:
         _early = None
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: EarlyRun) -> None:
     if process.poll() is None:
         process.kill()
     process.communicate()
+
+
+def find_node() -> str | None:
+    """Where `node` is on PATH, as shutil.which finds it (not imported here: it is slow to load)."""
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(folder or os.curdir, "node")
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return candidate
+    return None
+
+
+def checkout_root(folder: str) -> str | None:
+    """The nearest directory up from `folder` holding `.git` (a directory, or a file for worktrees)."""
+    current = os.path.abspath(folder)
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+class EarlyRun:
+    """A node started with os.posix_spawn, read as subprocess.Popen(..., text=True) is read.
+
+    subprocess takes ~5 ms to import, which would come before node's start;
+    it is imported only once the answer is wanted.
+    """
+
+    def __init__(self, command: list[str], job: bytes):
+        self.args = command
+        self.returncode: int | None = None
+        self.stdin = None  # the job is sent at once: communicate() has nothing to send
+        job_in, to_node = os.pipe()
+        out_read, out_write = os.pipe()
+        err_read, err_write = os.pipe()
+        # The pipes are not inherited; dup2 makes the child's 0, 1 and 2 of them.
+        actions = [(os.POSIX_SPAWN_DUP2, job_in, 0), (os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_DUP2, err_write, 2)]
+        try:
+            self.pid = os.posix_spawn(command[0], command, os.environ, file_actions=actions)
+        except OSError:
+            for fd in (out_read, err_read, to_node):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (job_in, out_write, err_write):
+                os.close(fd)
+        self._output: dict[int, list[bytes]] = {out_read: [], err_read: []}
+        self._open = [out_read, err_read]
+        try:
+            _write_all(to_node, job)
+        except OSError:
+            pass  # node is gone already: its exit and stderr say why
+        finally:
+            os.close(to_node)
+
+    def communicate(self, _input=None, timeout: float | None = None) -> tuple[str, str]:
+        """Everything node writes, once it exits; subprocess.TimeoutExpired after `timeout` seconds."""
+        import selectors
+        import subprocess
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            for fd in self._open:
+                selector.register(fd, selectors.EVENT_READ)
+            while self._open:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise subprocess.TimeoutExpired(self.args, timeout)
+                for key, _ in selector.select(left):
+                    self._read(key.fd, selector)
+        self.wait()
+        out, err = self._output.values()
+        return _text(out), _text(err)
+
+    def _read(self, fd: int, selector) -> None:
+        data = os.read(fd, 1 << 16)
+        if data:
+            self._output[fd].append(data)
+            return
+        selector.unregister(fd)
+        os.close(fd)
+        self._open.remove(fd)
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        return self.returncode
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, SIGKILL)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _text(chunks: list[bytes]) -> str:
+    """As text=True reads it: UTF-8, with universal newlines."""
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")

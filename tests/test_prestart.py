@@ -76,3 +76,27 @@ def test_a_file_that_does_not_run_reads_the_same_through_the_launcher(tmp_path: 
     launched, direct = launched_and_direct(tmp_path, name)
     assert (launched.returncode, launched.stdout, launched.stderr) == (direct.returncode, direct.stdout, direct.stderr)
     assert launched.returncode == code, launched.stderr
+
+
+def early_run_of(tmp_path: Path, script: str) -> prestart.EarlyRun:
+    path = tmp_path / "harness.js"
+    path.write_text(script)
+    job = prestart.file_job(str(tmp_path / "sessions.js"), str(tmp_path))
+    assert prestart.start(job, harness=str(path))
+    return prestart.take(str(path), json.dumps(job))
+
+
+def test_an_early_run_reads_as_a_text_mode_popen_reads(tmp_path: Path):
+    process = early_run_of(tmp_path, "process.stdout.write('caf\\u00e9\\r\\n'); process.stderr.write('x\\ry'); process.exitCode = 3;\n")
+    assert process.communicate(None, timeout=30) == ("caf\u00e9\n", "x\ny")
+    assert process.returncode == 3
+
+
+def test_an_early_run_that_overruns_times_out_and_can_be_stopped(tmp_path: Path):
+    process = early_run_of(tmp_path, "setInterval(() => {}, 1000);\n")
+    with pytest.raises(subprocess.TimeoutExpired):
+        process.communicate(None, timeout=0.5)
+    assert process.poll() is None
+    process.kill()
+    assert process.communicate(None, timeout=30) == ("", "")
+    assert process.returncode == -9
