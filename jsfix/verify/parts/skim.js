@@ -48,10 +48,13 @@ const SPACE = /\s/;
 const DIVIDES = 1;
 const STARTS_REGEX = 2;
 const UNSURE = 3;
+const AFTER_PAREN = 4; // divides, unless the paren was the head of if, while, for or with
 
 // closeOf(open): the index of the `}` closing the function body opened at
 // text[open - 1], or -1 when skimming cannot be sure. After it, `newline`
 // tells whether a line break comes between the body's last code and that `}`.
+// Between two brackets, literals or comments lies a run of plain code; what
+// it means for a `/` is worked out only when a `/` or a comment follows it.
 class Skimmer {
   constructor(text) {
     this.text = text;
@@ -60,32 +63,40 @@ class Skimmer {
 
   closeOf(open) {
     const text = this.text;
-    const brackets = []; // '(' (or 'head(' after if/while/for/with), '[', '{', '`'
-    let slash = STARTS_REGEX; // what a `/` would mean after the last token
-    let codeEnd = open; // just after the last code (not a comment)
+    const brackets = []; // '(', '[', '{', '`' (a template's `${`)
+    const parens = []; // where each open '(' is
+    let slash = STARTS_REGEX; // what a `/` would mean after the last bracket or literal
+    let paren = -1; // with AFTER_PAREN, where that paren opened
+    let codeEnd = open; // just after the last bracket or literal
+    let runStart = open; // the plain code since then (or since a comment)
+    let afterComment = false;
     let position = open;
     for (;;) {
       PLAIN.lastIndex = position;
       PLAIN.test(text);
-      const runEnd = PLAIN.lastIndex;
-      if (runEnd >= text.length) return -1;
-      if (runEnd > position && !isBlank(text, position, runEnd)) {
-        codeEnd = trimmedEnd(text, runEnd);
-        slash = afterRun(text, position, codeEnd, slash);
-      }
-      position = runEnd;
+      position = PLAIN.lastIndex;
+      if (position >= text.length) return -1;
       const char = text[position];
-      if (char === '/') {
-        const next = text[position + 1];
-        const comment = next === '/' ? LINE_COMMENT : next === '*' ? BLOCK_COMMENT : null;
-        if (comment) {
-          comment.lastIndex = position;
-          if (!comment.test(text)) return -1;
-          position = comment.lastIndex;
-          if (slash === DIVIDES || slash === STARTS_REGEX) slash = -slash; // a word just after it may follow a dot before it
-          continue;
+      const plainRun = !isBlank(text, runStart, position);
+      if (char === '/' && (text[position + 1] === '/' || text[position + 1] === '*')) {
+        const comment = text[position + 1] === '/' ? LINE_COMMENT : BLOCK_COMMENT;
+        comment.lastIndex = position;
+        if (!comment.test(text)) return -1;
+        if (plainRun) {
+          codeEnd = trimmedEnd(text, position);
+          slash = afterRun(text, runStart, codeEnd, afterComment);
         }
-        const meaning = Math.abs(slash);
+        position = runStart = comment.lastIndex;
+        afterComment = true;
+        continue;
+      }
+      if (char === '}' && !brackets.length) {
+        this.newline = breaksLine(text, plainRun ? trimmedEnd(text, position) : codeEnd, position);
+        return position;
+      }
+      if (char === '/') {
+        let meaning = plainRun ? afterRun(text, runStart, trimmedEnd(text, position), afterComment) : slash;
+        if (meaning === AFTER_PAREN) meaning = opensHead(text, open, paren) ? UNSURE : DIVIDES;
         if (meaning === UNSURE) return -1;
         if (meaning === DIVIDES) {
           position++;
@@ -96,47 +107,44 @@ class Skimmer {
           position = REGEX.lastIndex;
           slash = DIVIDES;
         }
-        codeEnd = position;
-        continue;
-      }
-      if (char === '}' && !brackets.length) {
-        this.newline = breaksLine(text, codeEnd, position);
-        return position;
-      }
-      codeEnd = position + 1;
-      if (char === "'" || char === '"') {
+      } else if (char === "'" || char === '"') {
         QUOTED.lastIndex = position;
         if (!QUOTED.test(text)) return -1;
-        position = codeEnd = QUOTED.lastIndex;
+        position = QUOTED.lastIndex;
         slash = DIVIDES;
       } else if (char === '`' || (char === '}' && brackets[brackets.length - 1] === '`')) {
         if (char === '}') brackets.pop();
         TEMPLATE_TEXT.lastIndex = position + 1;
         TEMPLATE_TEXT.test(text);
-        position = codeEnd = TEMPLATE_TEXT.lastIndex;
+        position = TEMPLATE_TEXT.lastIndex;
         if (text.startsWith('${', position - 2)) brackets.push('`');
         else if (text[position - 1] !== '`') return -1; // the file ends inside the template
         slash = text[position - 1] === '`' ? DIVIDES : STARTS_REGEX;
       } else if (char === '(' || char === '[' || char === '{') {
-        brackets.push(char === '(' && opensHead(text, open, position) ? 'head(' : char);
+        brackets.push(char);
+        if (char === '(') parens.push(position);
         position++;
         slash = STARTS_REGEX;
       } else if (char === ')' || char === ']' || char === '}') {
-        const opener = brackets.pop();
-        if (opener === undefined || opener[opener.length - 1] !== OPENERS[char]) return -1;
+        if (brackets.pop() !== OPENERS[char]) return -1;
+        if (char === ')') paren = parens.pop();
         position++;
-        // After `if (...)` a statement starts; after `}` a statement or more of an expression.
-        slash = char === ']' || (char === ')' && opener === '(') ? DIVIDES : UNSURE;
+        // After `}` a statement may start, or more of an expression.
+        slash = char === ']' ? DIVIDES : char === ')' ? AFTER_PAREN : UNSURE;
       } else return -1; // a backslash outside a literal: an escaped name
+      codeEnd = runStart = position;
+      afterComment = false;
     }
   }
 }
 
 const OPENERS = { ')': '(', ']': '[', '}': '{' };
+const BLANK = /\s*/y;
 
 function isBlank(text, start, end) {
-  for (let i = start; i < end; i++) if (!SPACE.test(text[i])) return false;
-  return true;
+  BLANK.lastIndex = start;
+  BLANK.test(text);
+  return BLANK.lastIndex >= end;
 }
 
 // Just after the last character of text[..end) that is not a space.
@@ -146,19 +154,17 @@ function trimmedEnd(text, end) {
   return i;
 }
 
-// What a `/` would mean after the code text[start..end) (which ends in
-// code), given what it meant before that code (negative: a comment came
-// between).
-function afterRun(text, start, end, before) {
+// What a `/` would mean after the code text[start..end), which ends in code.
+function afterRun(text, start, end, afterComment) {
   const last = text[end - 1];
-  if (WORD_CHAR.test(last)) return afterWord(text, start, end, before);
+  if (WORD_CHAR.test(last)) return afterWord(text, start, end, afterComment);
   if (last.charCodeAt(0) > 0x7f) return UNSURE; // a name in other scripts: let the lexer read it
   if ((last === '+' || last === '-') && text[end - 2] === last) return UNSURE; // `a++ / b` or `++ /re/`?
   if (last === '.') return UNSURE; // `1. / 2`: a number
   return STARTS_REGEX; // an operator or punctuation
 }
 
-function afterWord(text, start, end, before) {
+function afterWord(text, start, end, afterComment) {
   let first = end - 1;
   while (first > start && WORD_CHAR.test(text[first - 1])) first--;
   const word = text.slice(first, end);
@@ -170,7 +176,7 @@ function afterWord(text, start, end, before) {
   if (!KEYWORDS.has(word)) return DIVIDES;
   let k = first;
   while (k > start && SPACE.test(text[k - 1])) k--;
-  if (k === start && before < 0) return UNSURE; // a comment came between it and what was before
+  if (k === start && afterComment) return UNSURE; // a comment came between it and what was before
   if (k > start && text[k - 1] === '.') return DIVIDES; // a property named like a keyword
   return VALUE_KEYWORDS.has(word) || word === 'class' ? DIVIDES : STARTS_REGEX;
 }
