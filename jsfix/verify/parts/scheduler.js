@@ -173,7 +173,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
     }
     taken.push(key);
     const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
-    progressNext(describeChoice(world, key));
+    progressNext(() => describeChoice(world, key)); // described only if the step freezes
     const step = await apply(world, key, keys.length === 1);
     if (step.stutter) {
       // The timers only spin. If nothing else could happen this is where the

@@ -7,23 +7,19 @@
 // thread through node's inspector (Runtime.terminateExecution, as a debugger
 // does), and the harness reports that scenario as incomplete, with the steps
 // up to the one that froze, and goes on with the scenarios after it. The
-// heartbeat and the steps of the schedule under way live in memory both
-// threads share (a Board). The watchdog boots on another core while the job
-// is read and cut out; exploring never waits for it.
+// heartbeat lives in memory both threads share (a Board); the steps stay on
+// the main thread (Progress), which reads them once the stop has freed it.
+// The watchdog boots on another core while the job is read and cut out;
+// exploring never waits for it.
 
 const { Worker } = require('worker_threads');
 
-// The schedule under way: a heartbeat, how many schedules the scenario has
-// begun, its steps so far and the one about to run; and whether the watchdog
-// is armed, after how many milliseconds. Only the main thread writes.
+// A heartbeat, and whether the watchdog is armed, after how many
+// milliseconds. Only the main thread writes.
 class Board {
-  constructor(buffer = new SharedArrayBuffer(Board.HEADER + Board.TRACE + Board.NEXT)) {
+  constructor(buffer = new SharedArrayBuffer(12)) {
     this.buffer = buffer;
-    // heartbeat, schedules, trace bytes, next-step bytes, armed, stall milliseconds
-    this.header = new Int32Array(buffer, 0, 6);
-    this.trace = new Uint8Array(buffer, Board.HEADER, Board.TRACE);
-    this.next = new Uint8Array(buffer, Board.HEADER + Board.TRACE, Board.NEXT);
-    this.encoder = new TextEncoder();
+    this.header = new Int32Array(buffer, 0, 3); // heartbeat, armed, stall milliseconds
   }
 
   beat() {
@@ -31,76 +27,84 @@ class Board {
   }
 
   arm(stallMs) {
-    this.header.fill(0, 1, 4);
-    Atomics.store(this.header, 5, stallMs);
-    Atomics.store(this.header, 4, 1);
+    Atomics.store(this.header, 2, stallMs);
+    Atomics.store(this.header, 1, 1);
     this.beat();
   }
 
   disarm() {
-    Atomics.store(this.header, 4, 0);
+    Atomics.store(this.header, 1, 0);
+  }
+}
+
+// The schedule under way: how many schedules the scenario has begun, its
+// steps so far, and the one about to run (described only if it freezes).
+class Progress {
+  constructor(board) {
+    this.board = board;
+    this.reset();
+  }
+
+  reset() {
+    this.schedules = 0;
+    this.trace = [];
+    this.next = null; // the next step's text, or a function that gives it
   }
 
   schedule() {
-    this.header[1] += 1;
-    this.header[2] = 0;
-    this.header[3] = 0;
-    this.beat();
+    this.schedules++;
+    this.trace = [];
+    this.next = null;
+    this.board.beat();
   }
 
-  nextStep(text) {
-    this.header[3] = this.encoder.encodeInto(text, this.next).written;
-    this.beat();
+  nextStep(next) {
+    this.next = next;
+    this.board.beat();
   }
 
   step(text) {
-    // Steps are separated by NUL; a trace longer than the board keeps its start.
-    const written = this.encoder.encodeInto(`${text}\0`, this.trace.subarray(this.header[2])).written;
-    this.header[2] += written;
-    this.header[3] = 0;
-    this.beat();
+    this.trace.push(text);
+    this.next = null;
+    this.board.beat();
   }
 
   read() {
-    const decode = bytes => new TextDecoder().decode(bytes.slice());
-    const trace = decode(this.trace.subarray(0, this.header[2])).split('\0').filter(Boolean);
-    const next = this.header[3] ? decode(this.next.subarray(0, this.header[3])) : null;
-    return { schedules: this.header[1], trace, next };
+    const next = typeof this.next === 'function' ? this.next() : this.next;
+    return { schedules: this.schedules, trace: this.trace.slice(), next };
   }
 }
-Board.HEADER = 32;
-Board.TRACE = 1 << 18;
-Board.NEXT = 1 << 12;
 
-// The board of the watchdog in charge; progress from a harness loaded by a test goes nowhere.
-let board = null;
+// The progress of the watchdog in charge; that of a harness loaded by a test goes nowhere.
+let progress = null;
 
 function progressSchedule() {
-  if (board) board.schedule();
+  if (progress) progress.schedule();
 }
 
-function progressNext(text) {
-  if (board) board.nextStep(text);
+// `next`: the step's text, or a function that gives it.
+function progressNext(next) {
+  if (progress) progress.nextStep(next);
 }
 
 function progressStep(text) {
-  if (board) board.step(text);
+  if (progress) progress.step(text);
 }
 
 // The watchdog thread's code (run with `eval`: it needs nothing of the harness).
 function watchdogThread() {
   const { parentPort, workerData } = require('worker_threads');
-  const header = new Int32Array(workerData, 0, 6);
+  const header = new Int32Array(workerData, 0, 3);
   let beat = Atomics.load(header, 0);
   let since = Date.now();
   setInterval(() => {
     const now = Atomics.load(header, 0);
-    if (now !== beat || !Atomics.load(header, 4)) {
+    if (now !== beat || !Atomics.load(header, 1)) {
       [beat, since] = [now, Date.now()];
       return;
     }
-    if (Date.now() - since < Atomics.load(header, 5)) return;
-    Atomics.store(header, 4, 0); // one stop per stall
+    if (Date.now() - since < Atomics.load(header, 2)) return;
+    Atomics.store(header, 1, 0); // one stop per stall
     let inspector;
     try {
       inspector = require('inspector');
@@ -120,6 +124,7 @@ function watchdogThread() {
 class Watchdog {
   constructor() {
     this.board = new Board();
+    this.progress = new Progress(this.board);
     this.worker = null;
     this.onStall = null; // set while a scenario runs
     this.epoch = 0; // moves on at each stall: the frozen exploration must not go on
@@ -132,7 +137,7 @@ class Watchdog {
     this.worker.on('message', message => {
       if (this.onStall) this.onStall(message);
     });
-    board = this.board;
+    progress = this.progress;
   }
 
   // The scenario's result from `explore(isCurrent)`, or, when the code froze, its incomplete result.
@@ -141,6 +146,7 @@ class Watchdog {
     const epoch = this.epoch;
     const isCurrent = () => this.epoch === epoch;
     const stalled = new Promise(resolve => (this.onStall = resolve));
+    this.progress.reset();
     this.board.arm(stallSeconds * 1000);
     const exploring = explore(isCurrent);
     exploring.catch(() => {}); // a stopped exploration's end is of no interest
@@ -151,7 +157,7 @@ class Watchdog {
       caller.reset();
       delete job._sandbox; // the frozen run's context stays frozen
       if (outcome.unstoppable) throw new Error(`the code ran ${stallSeconds} s without yielding, and this node cannot stop it: ${outcome.unstoppable}`);
-      return frozenResult(job, scenario, this.board.read(), stallSeconds);
+      return frozenResult(job, scenario, this.progress.read(), stallSeconds);
     } finally {
       this.board.disarm();
       this.onStall = null;
@@ -161,7 +167,7 @@ class Watchdog {
   close() {
     if (this.worker) this.worker.terminate();
     this.worker = null;
-    if (board === this.board) board = null;
+    if (progress === this.progress) progress = null;
   }
 }
 
