@@ -335,6 +335,8 @@ const SCENARIOS = [
 
 const TIMESTAMP_BASE = 1.7e9;
 const SESSION_START = { A: TIMESTAMP_BASE, B: TIMESTAMP_BASE + 30 * 86400 };
+// Each tool call's arguments, as text: strings can be shared between answers, objects cannot.
+const toolArguments = new Map();
 
 // One turn of the cycle; a tool's result comes right after its call.
 const MESSAGE_KINDS = [
@@ -355,7 +357,8 @@ const MESSAGE_KINDS = [
 const TOOL_RESULTS = new Set(MESSAGE_KINDS.flatMap((kind, i) => (kind('', 0, '').role === 'tool' ? [i] : [])));
 
 function toolCall(id) {
-  return { id: `call_${id}`, type: 'function', function: { name: 'read_file', arguments: JSON.stringify({ path: `${id}.md` }) } };
+  if (!toolArguments.has(id)) toolArguments.set(id, JSON.stringify({ path: `${id}.md` }));
+  return { id: `call_${id}`, type: 'function', function: { name: 'read_file', arguments: toolArguments.get(id) } };
 }
 
 // Whether message i of a history is a tool's result (the same in every session).
@@ -845,11 +848,18 @@ class World {
       state = String(e);
     }
     const S = this.S;
+    const paging = new Array(STATE_NAMES.length);
+    for (let i = 0; i < STATE_NAMES.length; i++) paging[i] = safeGet(this.program.get, STATE_NAMES[i]);
+    let rows = typeof S.messages;
+    if (Array.isArray(S.messages)) {
+      rows = new Array(S.messages.length);
+      for (let i = 0; i < rows.length; i++) if (i in S.messages) rows[i] = rowOf(S.messages[i]); // a hole stays one, as map() keeps it
+    }
     return JSON.stringify([
       state,
-      STATE_NAMES.map(n => safe(() => this.program.get[n]())),
+      paging,
       S.session ? S.session.session_id : null,
-      Array.isArray(S.messages) ? S.messages.map(rowOf) : typeof S.messages,
+      rows,
       this.requests.map(r => r.status),
       this.calls.map(c => c.status),
       this.anytimeDone,
@@ -915,6 +925,15 @@ const RANKS = ['first', 'second', 'third', 'fourth'];
 function callsOfKind(scenario, what) {
   const entries = [...(scenario.start || []), ...(scenario.anytime || []), ...(scenario.later || [])];
   return entries.filter(entry => (typeof entry === 'string' ? entry : entry.call) === what).length;
+}
+
+// The paging state's `name` as the program reads it, or the error it throws.
+function safeGet(get, name) {
+  try {
+    return get[name]();
+  } catch (e) {
+    return `<${e && e.name}>`;
+  }
 }
 
 function safe(fn) {

@@ -15,6 +15,8 @@
 
 const TIMESTAMP_BASE = 1.7e9;
 const SESSION_START = { A: TIMESTAMP_BASE, B: TIMESTAMP_BASE + 30 * 86400 };
+// Each tool call's arguments, as text: strings can be shared between answers, objects cannot.
+const toolArguments = new Map();
 
 // One turn of the cycle; a tool's result comes right after its call.
 const MESSAGE_KINDS = [
@@ -35,7 +37,8 @@ const MESSAGE_KINDS = [
 const TOOL_RESULTS = new Set(MESSAGE_KINDS.flatMap((kind, i) => (kind('', 0, '').role === 'tool' ? [i] : [])));
 
 function toolCall(id) {
-  return { id: `call_${id}`, type: 'function', function: { name: 'read_file', arguments: JSON.stringify({ path: `${id}.md` }) } };
+  if (!toolArguments.has(id)) toolArguments.set(id, JSON.stringify({ path: `${id}.md` }));
+  return { id: `call_${id}`, type: 'function', function: { name: 'read_file', arguments: toolArguments.get(id) } };
 }
 
 // Whether message i of a history is a tool's result (the same in every session).

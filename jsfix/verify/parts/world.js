@@ -202,11 +202,18 @@ class World {
       state = String(e);
     }
     const S = this.S;
+    const paging = new Array(STATE_NAMES.length);
+    for (let i = 0; i < STATE_NAMES.length; i++) paging[i] = safeGet(this.program.get, STATE_NAMES[i]);
+    let rows = typeof S.messages;
+    if (Array.isArray(S.messages)) {
+      rows = new Array(S.messages.length);
+      for (let i = 0; i < rows.length; i++) if (i in S.messages) rows[i] = rowOf(S.messages[i]); // a hole stays one, as map() keeps it
+    }
     return JSON.stringify([
       state,
-      STATE_NAMES.map(n => safe(() => this.program.get[n]())),
+      paging,
       S.session ? S.session.session_id : null,
-      Array.isArray(S.messages) ? S.messages.map(rowOf) : typeof S.messages,
+      rows,
       this.requests.map(r => r.status),
       this.calls.map(c => c.status),
       this.anytimeDone,
@@ -272,6 +279,15 @@ const RANKS = ['first', 'second', 'third', 'fourth'];
 function callsOfKind(scenario, what) {
   const entries = [...(scenario.start || []), ...(scenario.anytime || []), ...(scenario.later || [])];
   return entries.filter(entry => (typeof entry === 'string' ? entry : entry.call) === what).length;
+}
+
+// The paging state's `name` as the program reads it, or the error it throws.
+function safeGet(get, name) {
+  try {
+    return get[name]();
+  } catch (e) {
+    return `<${e && e.name}>`;
+  }
 }
 
 function safe(fn) {
