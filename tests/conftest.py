@@ -19,6 +19,17 @@ NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 
+def run_on_harness(script: str, payload: object, timeout: float = 300) -> object:
+    """Run a node `script` that requires the harness (its path is process.argv[1]) on `payload` as JSON; its JSON answer."""
+    from jsfix.verify import HARNESS
+
+    done = subprocess.run(
+        [NODE, "-e", script, str(HARNESS)], input=json.dumps(payload), capture_output=True, text=True,
+        encoding="utf-8", timeout=timeout, check=True,
+    )
+    return json.loads(done.stdout)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str

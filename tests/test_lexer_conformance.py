@@ -15,15 +15,13 @@ harness's) must also give the same tokens, one for one.
 from __future__ import annotations
 
 import functools
-import json
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import esprima
 import pytest
-from conftest import FIXTURES, NODE, needs_node
+from conftest import FIXTURES, needs_node, run_on_harness
 from esprima.nodes import Node
 from extractions import assert_cut_as_esprima_cuts, assert_selection, recorded
 from forkrepos import fork_folder
@@ -37,7 +35,6 @@ from jsfix.plan.fix import Status, plan_fix
 from jsfix.plan.locate import Declaration, Refused, locate_targets
 from jsfix.testgen import DEFAULT_OUT, generate_suite
 from jsfix.testgen.support.scan import _blank_comments, _declaration_span
-from jsfix.verify import HARNESS
 
 CORPUS = sorted((FIXTURES / "lexer-corpus").glob("*.js"))
 
@@ -241,16 +238,7 @@ process.stdout.write(JSON.stringify(answers));
 
 @functools.cache
 def harness_extractions() -> dict[str, dict]:
-    done = subprocess.run(
-        [NODE, "-e", _BATCH, str(HARNESS)],
-        input=json.dumps({case: case_text(case) for case in CASES}),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return run_on_harness(_BATCH, {case: case_text(case) for case in CASES})
 
 
 @needs_node
@@ -310,11 +298,7 @@ LEXED = {case: case_text(case) for case in CASES} | {
 
 @functools.cache
 def harness_tokens() -> dict[str, list]:
-    done = subprocess.run(
-        [NODE, "-e", _LEX_BATCH, str(HARNESS)], input=json.dumps(LEXED), capture_output=True, text=True,
-        encoding="utf-8", timeout=120, check=True,
-    )
-    return json.loads(done.stdout)
+    return run_on_harness(_LEX_BATCH, LEXED)
 
 
 @needs_node

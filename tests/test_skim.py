@@ -18,13 +18,9 @@ lexed in full; the cases below say which bodies are skimmed.
 from __future__ import annotations
 
 import functools
-import json
-import subprocess
 
 import pytest
-from conftest import FIXTURES, NODE, needs_node
-
-from jsfix.verify import HARNESS
+from conftest import FIXTURES, needs_node, run_on_harness
 
 # Each program and how many function bodies the lexer skims over in it.
 TRICKY = {
@@ -97,11 +93,7 @@ process.stdout.write(JSON.stringify(answers));
 
 @functools.cache
 def checked() -> dict[str, dict]:
-    done = subprocess.run(
-        [NODE, "-e", _CHECK, str(HARNESS)], input=json.dumps(PROGRAMS), capture_output=True, text=True,
-        encoding="utf-8", timeout=300, check=True,
-    )
-    return json.loads(done.stdout)
+    return run_on_harness(_CHECK, PROGRAMS)
 
 
 @needs_node
