@@ -1293,15 +1293,15 @@ async function apply(world, key, onlyChoice) {
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
 async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
-  progressSchedule();
+  const trace = [];
+  progressSchedule(trace);
   const world = new World(job, maker, scenario);
   world.isCurrent = isCurrent;
   await world.load();
-  const trace = [];
   for (const what of scenario.start || []) {
     progressNext(what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`);
     trace.push(await perform(world, what));
-    progressStep(trace[trace.length - 1]);
+    progressStep();
     const problem = transcriptProblem(world);
     if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
   }
@@ -1338,7 +1338,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
       return lastChance ? end('violation', lastChance) : end('leaf');
     }
     trace.push(step.text);
-    progressStep(step.text);
+    progressStep();
     const problem = transcriptProblem(world);
     if (problem) return end('violation', problem);
   }
@@ -2835,7 +2835,8 @@ class Board {
 }
 
 // The schedule under way: how many schedules the scenario has begun, its
-// steps so far, and the one about to run (described only if it freezes).
+// steps so far (the run's own trace), and the one about to run (described
+// only if it freezes).
 class Progress {
   constructor(board) {
     this.board = board;
@@ -2848,9 +2849,9 @@ class Progress {
     this.next = null; // the next step's text, or a function that gives it
   }
 
-  schedule() {
+  schedule(trace) {
     this.schedules++;
-    this.trace = [];
+    this.trace = trace;
     this.next = null;
     this.board.beat();
   }
@@ -2860,8 +2861,8 @@ class Progress {
     this.board.beat();
   }
 
-  step(text) {
-    this.trace.push(text);
+  // A step of the trace is done.
+  step() {
     this.next = null;
     this.board.beat();
   }
@@ -2875,8 +2876,9 @@ class Progress {
 // The progress of the watchdog in charge; that of a harness loaded by a test goes nowhere.
 let progress = null;
 
-function progressSchedule() {
-  if (progress) progress.schedule();
+// `trace`: the steps the new schedule will take, as its run records them.
+function progressSchedule(trace) {
+  if (progress) progress.schedule(trace);
 }
 
 // `next`: the step's text, or a function that gives it.
@@ -2884,8 +2886,8 @@ function progressNext(next) {
   if (progress) progress.nextStep(next);
 }
 
-function progressStep(text) {
-  if (progress) progress.step(text);
+function progressStep() {
+  if (progress) progress.step();
 }
 
 // The watchdog thread's code (run with `eval`: it needs nothing of the harness).

@@ -137,15 +137,15 @@ async function apply(world, key, onlyChoice) {
 // Run the scenario once: replay `prefix`, then keep taking the first choice
 // until nothing can happen. Returns the path with the alternatives not taken.
 async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
-  progressSchedule();
+  const trace = [];
+  progressSchedule(trace);
   const world = new World(job, maker, scenario);
   world.isCurrent = isCurrent;
   await world.load();
-  const trace = [];
   for (const what of scenario.start || []) {
     progressNext(what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`);
     trace.push(await perform(world, what));
-    progressStep(trace[trace.length - 1]);
+    progressStep();
     const problem = transcriptProblem(world);
     if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
   }
@@ -182,7 +182,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
       return lastChance ? end('violation', lastChance) : end('leaf');
     }
     trace.push(step.text);
-    progressStep(step.text);
+    progressStep();
     const problem = transcriptProblem(world);
     if (problem) return end('violation', problem);
   }

@@ -38,7 +38,8 @@ class Board {
 }
 
 // The schedule under way: how many schedules the scenario has begun, its
-// steps so far, and the one about to run (described only if it freezes).
+// steps so far (the run's own trace), and the one about to run (described
+// only if it freezes).
 class Progress {
   constructor(board) {
     this.board = board;
@@ -51,9 +52,9 @@ class Progress {
     this.next = null; // the next step's text, or a function that gives it
   }
 
-  schedule() {
+  schedule(trace) {
     this.schedules++;
-    this.trace = [];
+    this.trace = trace;
     this.next = null;
     this.board.beat();
   }
@@ -63,8 +64,8 @@ class Progress {
     this.board.beat();
   }
 
-  step(text) {
-    this.trace.push(text);
+  // A step of the trace is done.
+  step() {
     this.next = null;
     this.board.beat();
   }
@@ -78,8 +79,9 @@ class Progress {
 // The progress of the watchdog in charge; that of a harness loaded by a test goes nowhere.
 let progress = null;
 
-function progressSchedule() {
-  if (progress) progress.schedule();
+// `trace`: the steps the new schedule will take, as its run records them.
+function progressSchedule(trace) {
+  if (progress) progress.schedule(trace);
 }
 
 // `next`: the step's text, or a function that gives it.
@@ -87,8 +89,8 @@ function progressNext(next) {
   if (progress) progress.nextStep(next);
 }
 
-function progressStep(text) {
-  if (progress) progress.step(text);
+function progressStep() {
+  if (progress) progress.step();
 }
 
 // The watchdog thread's code (run with `eval`: it needs nothing of the harness).
