@@ -2097,11 +2097,18 @@ function isBlank(text, start, end) {
   return BLANK.lastIndex >= end;
 }
 
-// Just after the last character of text[..end) that is not a space.
-function trimmedEnd(text, end) {
+// Just after the last character of text[start..end) that is not a space (start if none).
+function trimmedEnd(text, end, start = 0) {
   let i = end;
-  while (SPACE.test(text[i - 1])) i--;
+  while (i > start && SPACE.test(text[i - 1])) i--;
   return i;
+}
+
+// Where the word (letters, digits, `_`, `$`) ending at `end` starts, not before `start`.
+function wordStart(text, start, end) {
+  let first = end;
+  while (first > start && WORD_CHAR.test(text[first - 1])) first--;
+  return first;
 }
 
 // What a `/` would mean after the code text[start..end), which ends in code.
@@ -2115,8 +2122,7 @@ function afterRun(text, start, end, afterComment) {
 }
 
 function afterWord(text, start, end, afterComment) {
-  let first = end - 1;
-  while (first > start && WORD_CHAR.test(text[first - 1])) first--;
+  const first = wordStart(text, start, end);
   const word = text.slice(first, end);
   const ahead = first > start ? text[first - 1] : null;
   if (ahead === '#') return DIVIDES; // a private name
@@ -2124,23 +2130,21 @@ function afterWord(text, start, end, afterComment) {
   if (/^\d/.test(word)) return DIVIDES; // a number
   if (word === 'let' || word === 'await' || word === 'yield' || word === 'of') return UNSURE; // keywords only in places
   if (!KEYWORDS.has(word)) return DIVIDES;
-  let k = first;
-  while (k > start && SPACE.test(text[k - 1])) k--;
+  const k = trimmedEnd(text, first, start);
   if (k === start && afterComment) return UNSURE; // a comment came between it and what was before
   if (k > start && text[k - 1] === '.') return DIVIDES; // a property named like a keyword
   return VALUE_KEYWORDS.has(word) || word === 'class' ? DIVIDES : STARTS_REGEX;
 }
 
 // Whether the `(` at `position` follows if, while, for or with (not as a
-// property), or may: a comment before it hides what it follows.
+// property), or `for await`, or may: a comment before it hides what it follows.
 function opensHead(text, open, position) {
-  let end = position;
-  while (end > open && SPACE.test(text[end - 1])) end--;
+  const end = trimmedEnd(text, position, open);
   if (text[end - 1] === '/') return true;
-  let first = end;
-  while (first > open && WORD_CHAR.test(text[first - 1])) first--;
+  const first = wordStart(text, open, end);
   const word = text.slice(first, end);
-  return (word === 'if' || word === 'while' || word === 'for' || word === 'with' || word === 'await') && text[first - 1] !== '.';
+  const head = HEAD_KEYWORDS[word] === 'head' || HEAD_KEYWORDS[word] === 'for' || word === 'await';
+  return head && text[first - 1] !== '.';
 }
 
 // --- the top-level declarations, from the tokens
