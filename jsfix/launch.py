@@ -13,7 +13,13 @@ import sys
 
 
 def main() -> None:
-    arguments = sys.argv[1:]
+    try:
+        _run(sys.argv[1:])
+    except BrokenPipeError:
+        _reader_gone()
+
+
+def _run(arguments: list[str]) -> None:
     if len(arguments) == 2 and arguments[0] == "verify" and _one_file(arguments[1]) and _start_early(arguments[1]):
         code = _verify_one(arguments[1])
         if code is not None:
@@ -54,6 +60,15 @@ def _exit_at_once(code: int) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        raise  # main() stops quietly
     except OSError:
-        sys.exit(code)  # the reader went away: let Python report it as it always does
+        sys.exit(code)  # another write error: let Python report it as it always does
     os._exit(code)
+
+
+def _reader_gone() -> None:
+    """The reader of the output went away (`jsfix verify x.js | head`): stop quietly, with the exit code 1
+    click gives the other commands then, not a traceback."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush would fail again
+    sys.exit(1)

@@ -119,3 +119,21 @@ def test_the_most_serious_code_wins():
     assert most_serious([EXIT_FOUND, EXIT_UNVERIFIABLE]) == EXIT_UNVERIFIABLE
     assert most_serious([EXIT_UNVERIFIABLE, EXIT_PROBLEM, EXIT_FOUND]) == EXIT_PROBLEM
     assert most_serious([EXIT_PROBLEM, EXIT_NO_NODE]) == EXIT_NO_NODE
+
+
+@needs_node
+@pytest.mark.parametrize(
+    "args", [("verify", "sessions.js"), ("apply", "--dry-run", "sessions.js")], ids=["verify (launcher)", "apply (command line)"]
+)
+def test_a_reader_gone_stops_every_command_quietly_with_1(tmp_path: Path, args: tuple[str, ...]):
+    # `jsfix ... | head`: the read end is closed before jsfix writes.
+    (tmp_path / "sessions.js").write_bytes(UNFIXED if args[0] == "apply" else FIXED)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "jsfix", *args], cwd=tmp_path, stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert (tmp_path / "sessions.js").read_bytes() == (UNFIXED if args[0] == "apply" else FIXED)
