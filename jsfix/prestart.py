@@ -12,7 +12,6 @@ counts. Light on purpose: this module is imported before anything else.
 from __future__ import annotations
 
 import atexit
-import json
 import os
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "verify", "harness.js")
@@ -38,7 +37,7 @@ def start(job: dict, harness: str = HARNESS) -> bool:
     node = find_node()
     if node is None or _early is not None or not hasattr(os, "posix_spawn"):
         return False
-    text = json.dumps(job)
+    text = job_text(job)
     try:
         process = EarlyRun(node_command(node, harness), text.encode("utf-8"))
     except OSError:
@@ -72,6 +71,31 @@ def _stop(process: EarlyRun) -> None:
     if process.poll() is None:
         process.kill()
     process.communicate()
+
+
+def job_text(job: dict[str, str]) -> str:
+    """`json.dumps(job)` for a job of string fields. json is not imported: it brings `re`, ~7 ms before node starts."""
+    return "{" + ", ".join(f"{_json_string(key)}: {_json_string(value)}" for key, value in job.items()) + "}"
+
+
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _json_string(text: str) -> str:
+    """`text` as json.dumps writes it: ASCII only, the rest as \\uXXXX (a surrogate pair beyond U+FFFF)."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[char])
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 | code >> 10:04x}\\u{0xDC00 | code & 0x3FF:04x}")
+    return '"' + "".join(out) + '"'
 
 
 def find_node() -> str | None:
