@@ -384,7 +384,11 @@ function withTurnFields(messages) {
 
 // "A12" for message 12 of session A, known by its timestamp; "?" for a row no history holds.
 function rowOf(m) {
-  const t = m && m.timestamp;
+  return rowAt(m && m.timestamp);
+}
+
+// The row sent at `t`, as rowOf names it.
+function rowAt(t) {
   if (typeof t !== 'number') return '?';
   let row = rowByTime.get(t);
   if (row === undefined) {
@@ -407,6 +411,37 @@ function rowsOf(sid, grown) {
   const key = `${sid}+${grown}`;
   if (!rowCache.has(key)) rowCache.set(key, Array.from({ length: historyLength(sid, grown) }, (_, i) => `${sid}${i}`));
   return rowCache.get(key);
+}
+
+// The rows of the messages on screen as JSON text, each as rowOf names it, a
+// hole kept as one (as map() keeps it). The world reads them before and
+// after every timer firing, mostly over the same timestamps: then the text is
+// last time's.
+class RowsOnScreen {
+  constructor() {
+    this.times = []; // each message's timestamp as last read
+    this.rows = null;
+  }
+
+  of(messages) {
+    const times = new Array(messages.length);
+    let same = messages.length === this.times.length;
+    for (let i = 0; i < times.length; i++) {
+      const m = messages[i];
+      if (m === undefined) same = false; // a hole or undefined: rowOf tells them apart
+      times[i] = m && m.timestamp;
+      if (times[i] !== this.times[i]) same = false;
+    }
+    if (!same) this.rows = JSON.stringify(rowsAt(messages, times));
+    this.times = times;
+    return this.rows;
+  }
+}
+
+function rowsAt(messages, times) {
+  const rows = new Array(times.length);
+  for (let i = 0; i < rows.length; i++) if (messages[i] !== undefined || i in messages) rows[i] = rowAt(times[i]);
+  return rows;
 }
 
 // ---------------------------------------------------------------- the page
@@ -659,6 +694,7 @@ class World {
     this.laterDone = new Array((scenario.later || []).length).fill(false);
     this.switchState = 'none'; // none -> started -> done
     this.isCurrent = () => true; // false once the watchdog stopped this exploration
+    this.rows = new RowsOnScreen();
 
     const sandbox = sandboxFor(job);
     this.Promise = sandbox.Promise;
@@ -840,6 +876,7 @@ class World {
 
   // A snapshot of everything that can influence what happens next, except
   // the timer queue: a timer firing that leaves it unchanged did nothing.
+  // The rows on screen come last, after a newline no JSON text holds.
   fingerprint() {
     let state;
     try {
@@ -850,22 +887,18 @@ class World {
     const S = this.S;
     const paging = new Array(STATE_NAMES.length);
     for (let i = 0; i < STATE_NAMES.length; i++) paging[i] = safeGet(this.program.get, STATE_NAMES[i]);
-    let rows = typeof S.messages;
-    if (Array.isArray(S.messages)) {
-      rows = new Array(S.messages.length);
-      for (let i = 0; i < rows.length; i++) if (i in S.messages) rows[i] = rowOf(S.messages[i]); // a hole stays one, as map() keeps it
-    }
-    return JSON.stringify([
+    const messages = S.messages;
+    const rest = JSON.stringify([
       state,
       paging,
       S.session ? S.session.session_id : null,
-      rows,
       this.requests.map(r => r.status),
       this.calls.map(c => c.status),
       this.anytimeDone,
       this.laterDone,
       this.switchState,
     ]);
+    return `${rest}\n${Array.isArray(messages) ? this.rows.of(messages) : typeof messages}`;
   }
 }
 

@@ -64,7 +64,11 @@ function withTurnFields(messages) {
 
 // "A12" for message 12 of session A, known by its timestamp; "?" for a row no history holds.
 function rowOf(m) {
-  const t = m && m.timestamp;
+  return rowAt(m && m.timestamp);
+}
+
+// The row sent at `t`, as rowOf names it.
+function rowAt(t) {
   if (typeof t !== 'number') return '?';
   let row = rowByTime.get(t);
   if (row === undefined) {
@@ -87,4 +91,35 @@ function rowsOf(sid, grown) {
   const key = `${sid}+${grown}`;
   if (!rowCache.has(key)) rowCache.set(key, Array.from({ length: historyLength(sid, grown) }, (_, i) => `${sid}${i}`));
   return rowCache.get(key);
+}
+
+// The rows of the messages on screen as JSON text, each as rowOf names it, a
+// hole kept as one (as map() keeps it). The world reads them before and
+// after every timer firing, mostly over the same timestamps: then the text is
+// last time's.
+class RowsOnScreen {
+  constructor() {
+    this.times = []; // each message's timestamp as last read
+    this.rows = null;
+  }
+
+  of(messages) {
+    const times = new Array(messages.length);
+    let same = messages.length === this.times.length;
+    for (let i = 0; i < times.length; i++) {
+      const m = messages[i];
+      if (m === undefined) same = false; // a hole or undefined: rowOf tells them apart
+      times[i] = m && m.timestamp;
+      if (times[i] !== this.times[i]) same = false;
+    }
+    if (!same) this.rows = JSON.stringify(rowsAt(messages, times));
+    this.times = times;
+    return this.rows;
+  }
+}
+
+function rowsAt(messages, times) {
+  const rows = new Array(times.length);
+  for (let i = 0; i < rows.length; i++) if (messages[i] !== undefined || i in messages) rows[i] = rowAt(times[i]);
+  return rows;
 }

@@ -13,6 +13,7 @@ class World {
     this.laterDone = new Array((scenario.later || []).length).fill(false);
     this.switchState = 'none'; // none -> started -> done
     this.isCurrent = () => true; // false once the watchdog stopped this exploration
+    this.rows = new RowsOnScreen();
 
     const sandbox = sandboxFor(job);
     this.Promise = sandbox.Promise;
@@ -194,6 +195,7 @@ class World {
 
   // A snapshot of everything that can influence what happens next, except
   // the timer queue: a timer firing that leaves it unchanged did nothing.
+  // The rows on screen come last, after a newline no JSON text holds.
   fingerprint() {
     let state;
     try {
@@ -204,22 +206,18 @@ class World {
     const S = this.S;
     const paging = new Array(STATE_NAMES.length);
     for (let i = 0; i < STATE_NAMES.length; i++) paging[i] = safeGet(this.program.get, STATE_NAMES[i]);
-    let rows = typeof S.messages;
-    if (Array.isArray(S.messages)) {
-      rows = new Array(S.messages.length);
-      for (let i = 0; i < rows.length; i++) if (i in S.messages) rows[i] = rowOf(S.messages[i]); // a hole stays one, as map() keeps it
-    }
-    return JSON.stringify([
+    const messages = S.messages;
+    const rest = JSON.stringify([
       state,
       paging,
       S.session ? S.session.session_id : null,
-      rows,
       this.requests.map(r => r.status),
       this.calls.map(c => c.status),
       this.anytimeDone,
       this.laterDone,
       this.switchState,
     ]);
+    return `${rest}\n${Array.isArray(messages) ? this.rows.of(messages) : typeof messages}`;
   }
 }
 
