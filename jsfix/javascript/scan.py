@@ -50,6 +50,7 @@ from jsfix.javascript.scan_tokens import (
     ScanUncertain,
     Token,
     TopLevel,
+    nearest_token,
     previous_tokens,
     uncertain,
 )
@@ -175,7 +176,7 @@ class _Scanner:
     def refuse_object_in_class_heritage(self, at: int, run_start: int, last: Token) -> None:
         if self.awaiting_body.keyword != "class":
             return
-        prev = previous_tokens(self.text, run_start, at, last)[0]
+        prev = nearest_token(self.text, run_start, at, last)
         if prev.kind in ("punct", "open") or (prev.kind == "word" and prev.value in ("extends", "new")):
             raise uncertain(self.text, at, "object literal in a class heritage")
 
@@ -200,7 +201,7 @@ class _Scanner:
             raise uncertain(text, at, "unterminated block comment")
         if not self.stack and self.awaiting_body is not None:
             raise uncertain(text, at, "'/' between a declaration and its body")
-        regex = slash_starts_regex(text, previous_tokens(text, run_start, at, last)[0])
+        regex = slash_starts_regex(text, nearest_token(text, run_start, at, last))
         literal = tokens.REGEX.match(text, at)
         if regex is AMBIGUOUS:
             if literal is not None:
@@ -238,12 +239,11 @@ class _Scanner:
             why = "unterminated string literal" if char in "'\"" else f"unexpected character {char!r} in code"
             raise uncertain(self.text, at, why)
         word, end = found.group(), found.end()
-        prev = previous_tokens(self.text, run_start, at, last)
         if word in self.names:
-            return end, self.name(word, at, end, prev)
+            return end, self.name(word, at, end, previous_tokens(self.text, run_start, at, last))
         if self.stack:  # the nested pattern only stops at names
             raise uncertain(self.text, at, f"internal: unexpected word {word!r}")
-        return self.head_keyword(word, at, end, prev[0])
+        return self.head_keyword(word, at, end, nearest_token(self.text, run_start, at, last))
 
     def name(self, word: str, at: int, end: int, prev: list[Token]) -> Token:
         if self.text[at - 1 : at] == "#":

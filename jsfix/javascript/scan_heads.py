@@ -14,7 +14,7 @@ from jsfix.javascript.scan_rules import AMBIGUOUS, RESERVED, starts_statement
 from jsfix.javascript.scan_tokens import Head, Token, uncertain
 
 
-@dataclass
+@dataclass(slots=True)
 class HeadDraft:
     """A head while the scan is under way; its body's end is filled in when its `}` closes."""
 

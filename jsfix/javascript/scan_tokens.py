@@ -173,6 +173,19 @@ def run_tokens(text: str, start: int, end: int) -> list[Token]:
     return tokens
 
 
+def nearest_token(text: str, run_start: int, pos: int, last: Token) -> Token:
+    """previous_tokens(...)[0], without making the others: most stops read only the nearest."""
+    before = nearest = None
+    for found in _RUN_TOKEN.finditer(text, run_start, pos):
+        if found.lastgroup != "skip":
+            before, nearest = nearest, found
+    if nearest is None:
+        return last
+    kind = nearest.lastgroup
+    is_property = kind == "word" and before is not None and before.lastgroup == "punct" and before.group() in (".", "?.")
+    return Token(kind, nearest.group(), nearest.start(), is_property)
+
+
 def previous_tokens(text: str, run_start: int, pos: int, last: Token) -> list[Token]:
     """Tokens before `pos`, nearest first, ending with the last token the main loop saw."""
     tokens = run_tokens(text, run_start, pos)
