@@ -26,7 +26,17 @@ def _run(arguments: list[str]) -> None:
             _exit_at_once(code)
     from jsfix.cli import main as command_line
 
+    _collect_less_often()
     command_line()
+
+
+def _collect_less_often() -> None:
+    """A run makes many small acyclic records (tokens, heads, syntax trees): collecting every 700 allocations,
+    and walking the command line's own modules each time, cost about 2% of a check over a fleet."""
+    import gc
+
+    gc.freeze()  # what the imports made so far stays: never walked again
+    gc.set_threshold(7000, 10, 10)
 
 
 def _one_file(argument: str) -> bool:
