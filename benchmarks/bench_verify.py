@@ -7,7 +7,9 @@ two files the targets are set on: upstream's parent of fb822239 after `jsfix
 apply` (134 KB) and upstream HEAD's static/sessions.js (447 KB). Without one
 it times the upstream-parent fixture, for which no target is set. Each
 command runs `--runs` times, turn and turn about with `node -e 0`, after one
-warm-up run each; the figures are medians. Peak memory is the largest
+warm-up run each; the figures are medians, and "ratio" is the ratio of the
+two medians. "paired" is the median of each run's ratio to the `node -e 0`
+run just after it, which the machine's drift within a call moves less. Peak memory is the largest
 process of the run (jsfix or its node). The generated suite is timed too: in
 a temporary fork holding the first file, `python -m pytest` on the module
 `jsfix gen-tests` writes. `--jsfix CMD` times another jsfix (an older
@@ -65,7 +67,9 @@ def side_by_side(command: list[str], runs: int, cwd: Path | None = None) -> dict
         theirs.append(timed(bare))
     wall = statistics.median(each[0] for each in ours)
     node = statistics.median(each[0] for each in theirs)
-    return {"wall": wall, "node": node, "ratio": wall / node, "peak": max(each[1] for each in ours)}
+    # The machine's speed drifts within a call: each run beside the node start just after it, too.
+    paired = statistics.median(mine[0] / bare[0] for mine, bare in zip(ours, theirs))
+    return {"wall": wall, "node": node, "ratio": wall / node, "paired": paired, "peak": max(each[1] for each in ours)}
 
 
 def files_to_time(mirror: Path | None, workdir: Path) -> dict[str, Path]:
@@ -116,12 +120,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         files = files_to_time(args.mirror, workdir)
-        print(f"{'file':8} {'jsfix verify':>12} {'node -e 0':>10} {'ratio':>7} {'target':>7} {'peak':>9} {'target':>8}")
+        print(f"{'file':8} {'jsfix verify':>12} {'node -e 0':>10} {'ratio':>7} {'paired':>7} {'target':>7} {'peak':>9} {'target':>8}")
         for name, path in files.items():
             figures = side_by_side([*jsfix, "verify", str(path)], args.runs)
             ratio_target, memory_target = TARGETS.get(name, (None, None))
             print(
-                f"{name:8} {figures['wall']:>10.3f} s {figures['node']:>8.3f} s {figures['ratio']:>6.1f}x"
+                f"{name:8} {figures['wall']:>10.3f} s {figures['node']:>8.3f} s {figures['ratio']:>6.1f}x {figures['paired']:>6.2f}x"
                 f" {f'<= {ratio_target:.0f}x' if ratio_target else '-':>7} {figures['peak']:>5.0f} MiB"
                 f" {f'< {memory_target} MiB' if memory_target else '-':>8}"
             )
