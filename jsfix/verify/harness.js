@@ -416,26 +416,35 @@ function rowsOf(sid, grown) {
 // The rows of the messages on screen as JSON text, each as rowOf names it, a
 // hole kept as one (as map() keeps it). The world reads them before and
 // after every timer firing, mostly over the same timestamps: then the text is
-// last time's.
+// last time's. A hole and an undefined message read alike and row apart, so
+// a read that meets either, or follows one that did, names the rows again.
 class RowsOnScreen {
   constructor() {
-    this.times = []; // each message's timestamp as last read
+    this.times = null; // each message's timestamp as last read
+    this.sawUndefined = false;
     this.rows = null;
   }
 
   of(messages) {
     const times = new Array(messages.length);
-    let same = messages.length === this.times.length;
+    let sawUndefined = false;
     for (let i = 0; i < times.length; i++) {
       const m = messages[i];
-      if (m === undefined) same = false; // a hole or undefined: rowOf tells them apart
+      if (m === undefined) sawUndefined = true;
       times[i] = m && m.timestamp;
-      if (times[i] !== this.times[i]) same = false;
     }
-    if (!same) this.rows = JSON.stringify(rowsAt(messages, times));
-    this.times = times;
+    if (sawUndefined || this.sawUndefined || !sameTimes(times, this.times)) {
+      this.rows = JSON.stringify(rowsAt(messages, times));
+    }
+    Object.assign(this, { times, sawUndefined });
     return this.rows;
   }
+}
+
+function sameTimes(times, before) {
+  if (before === null || times.length !== before.length) return false;
+  for (let i = 0; i < times.length; i++) if (times[i] !== before[i]) return false;
+  return true;
 }
 
 function rowsAt(messages, times) {
@@ -3165,4 +3174,4 @@ if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
-module.exports = { SCENARIOS, Lexer, buildFactorySource, extractFromText, tokenize, tokensBetween, run };
+module.exports = { SCENARIOS, Lexer, RowsOnScreen, buildFactorySource, extractFromText, rowOf, tokenize, tokensBetween, run };

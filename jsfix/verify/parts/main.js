@@ -138,4 +138,4 @@ if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
-module.exports = { SCENARIOS, Lexer, buildFactorySource, extractFromText, tokenize, tokensBetween, run };
+module.exports = { SCENARIOS, Lexer, RowsOnScreen, buildFactorySource, extractFromText, rowOf, tokenize, tokensBetween, run };
