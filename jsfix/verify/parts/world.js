@@ -205,7 +205,7 @@ class World {
     }
     const S = this.S;
     const paging = new Array(STATE_NAMES.length);
-    for (let i = 0; i < STATE_NAMES.length; i++) paging[i] = safeGet(this.program.get, STATE_NAMES[i]);
+    for (let i = 0; i < STATE_NAMES.length; i++) paging[i] = safe(this.program.get[STATE_NAMES[i]]); // a getter needs no closure
     const messages = S.messages;
     const rest = JSON.stringify([
       state,
@@ -279,15 +279,7 @@ function callsOfKind(scenario, what) {
   return entries.filter(entry => (typeof entry === 'string' ? entry : entry.call) === what).length;
 }
 
-// The paging state's `name` as the program reads it, or the error it throws.
-function safeGet(get, name) {
-  try {
-    return get[name]();
-  } catch (e) {
-    return `<${e && e.name}>`;
-  }
-}
-
+// What `fn` returns, or the name of the error it throws.
 function safe(fn) {
   try {
     return fn();
