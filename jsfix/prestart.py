@@ -71,6 +71,7 @@ def _stop(process: EarlyRun) -> None:
     if process.poll() is None:
         process.kill()
     process.communicate()
+    process.wait()
 
 
 def job_text(job: dict[str, str]) -> str:
@@ -123,7 +124,10 @@ class EarlyRun:
     """A node started with os.posix_spawn, read as subprocess.Popen(..., text=True) is read.
 
     subprocess takes ~5 ms to import, which would come before node's start;
-    it is imported only once the answer is wanted.
+    it is imported only once the answer is wanted. Unlike Popen's,
+    `communicate` returns at the end of node's output without waiting for
+    node to end: the harness closes its output once the last answer is out,
+    and its exit takes 5-7 ms more. `wait` gives the exit code.
     """
 
     def __init__(self, command: list[str], job: bytes):
@@ -154,7 +158,7 @@ class EarlyRun:
             os.close(to_node)
 
     def communicate(self, _input=None, timeout: float | None = None) -> tuple[str, str]:
-        """Everything node writes, once it exits; subprocess.TimeoutExpired after `timeout` seconds."""
+        """Everything node writes, once it has closed its output; subprocess.TimeoutExpired after `timeout` s."""
         import selectors
         import subprocess
         import time
@@ -169,7 +173,7 @@ class EarlyRun:
                     raise subprocess.TimeoutExpired(self.args, timeout)
                 for key, _ in selector.select(left):
                     self._read(key.fd, selector)
-        self.wait()
+        self.poll()
         out, err = self._output.values()
         return _text(out), _text(err)
 

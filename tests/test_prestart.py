@@ -89,7 +89,7 @@ def early_run_of(tmp_path: Path, script: str) -> prestart.EarlyRun:
 def test_an_early_run_reads_as_a_text_mode_popen_reads(tmp_path: Path):
     process = early_run_of(tmp_path, "process.stdout.write('caf\\u00e9\\r\\n'); process.stderr.write('x\\ry'); process.exitCode = 3;\n")
     assert process.communicate(None, timeout=30) == ("caf\u00e9\n", "x\ny")
-    assert process.returncode == 3
+    assert process.wait() == 3 == process.returncode
 
 
 def test_an_early_run_that_overruns_times_out_and_can_be_stopped(tmp_path: Path):
@@ -99,4 +99,14 @@ def test_an_early_run_that_overruns_times_out_and_can_be_stopped(tmp_path: Path)
     assert process.poll() is None
     process.kill()
     assert process.communicate(None, timeout=30) == ("", "")
-    assert process.returncode == -9
+    assert process.wait() == -9
+
+
+def test_an_early_run_is_read_to_the_end_of_its_output_not_to_its_exit(tmp_path: Path):
+    # The harness closes its output once the last answer is out; its exit comes later.
+    script = "process.stdout.write('answer\\n', () => { for (const fd of [1, 2]) require('fs').closeSync(fd); setTimeout(() => {}, 30000); });\n"
+    process = early_run_of(tmp_path, script)
+    assert process.communicate(None, timeout=20) == ("answer\n", "")
+    assert process.poll() is None  # still running: communicate did not wait for it
+    process.kill()
+    assert process.wait() == -9

@@ -3070,7 +3070,12 @@ async function main() {
     process.stdout.write(JSON.stringify(answer) + '\n');
   }
   // Once the last answer is out, leave at once: nothing else is waited for.
-  process.stdout.write('', () => process.exit(0));
+  // The output is closed first, so the reader has its end of file now rather
+  // than once the kernel has freed node's memory (5-7 ms).
+  process.stdout.write('', () => {
+    for (const fd of [1, 2]) require('fs').closeSync(fd);
+    process.exit(0);
+  });
 }
 
 const EXTRACTION_FIELDS = ['source', 'sources', 'declared', 'state', 'free', 'optional', 'strict', 'module', 'kept', 'modules', 'entry'];

@@ -214,7 +214,7 @@ def harness_answers(job: dict, count: int, *, timeout: float, harness: Path) -> 
         answers = []
     if len(answers) != count:
         detail = (stderr or stdout).strip()[-2000:]
-        raise VerifyError(f"the harness exited {process.returncode} without an answer: {detail}")
+        raise VerifyError(f"the harness exited {process.wait()} without an answer: {detail}")
     return answers
 
 
