@@ -1256,8 +1256,9 @@ async function perform(world, what, later = false) {
   return call.status === 'pending' ? `${label} called, no request yet` : `${label} called, returns without a request`;
 }
 
-// Apply one choice. Returns {text, stutter}.
-async function apply(world, key, onlyChoice) {
+// Apply one choice. Returns {text, stutter, firings}. `firings`, for time
+// passing, is how many timers fired; a replay passes the count it recorded.
+async function apply(world, key, onlyChoice, firings) {
   const [kind, arg] = key.split(':');
   if (kind === 'respond') {
     const request = world.requests[Number(arg)];
@@ -1291,41 +1292,58 @@ async function apply(world, key, onlyChoice) {
   // something; a polling loop that keeps re-arming itself is fired again and
   // again, so a wait that gives up after a while does give up. When nothing
   // changes within the cap the step is a stutter: the timers only spin.
-  const cap = onlyChoice ? STUTTER_CAP_ALONE : STUTTER_CAP;
-  const start = world.fingerprint();
   const startClock = world.clock;
   const before = world.requests.length;
   const settledBefore = world.calls.map(c => c.status);
-  let fired = null;
-  let count = 0;
-  while (world.timers.length && count < cap) {
-    const t = world.timers.reduce((a, b) => (b.due < a.due || (b.due === a.due && b.id < a.id) ? b : a));
-    world.clock = Math.max(world.clock, t.due);
-    if (t.kind === 'interval') t.due = world.clock + Math.max(1, t.ms);
-    else world.timers = world.timers.filter(x => x !== t);
-    count++;
-    try {
-      caller.run(t.store, () => t.fn(...t.args));
-    } catch (error) {
-      world.errors.push(describeError(error));
-    }
-    await settled(world);
-    if (world.fingerprint() !== start) {
-      fired = t;
-      break;
-    }
-  }
+  const fired = firings === undefined ? await fireUntilChange(world, onlyChoice ? STUTTER_CAP_ALONE : STUTTER_CAP) : await fire(world, firings);
   if (!fired) return { text: 'timers fire, nothing changes', stutter: true };
   const effects = [...requestsSentSince(world, before), ...callsSettledSince(world, settledBefore)];
   const what =
-    count === 1
-      ? `${world.timerName(fired)} fires`
-      : `${world.timerName(fired)} fires after ${count} timer firings (${world.clock - startClock} ms)`;
-  return { text: [what, ...effects].join(', '), stutter: false };
+    fired.count === 1
+      ? `${world.timerName(fired.timer)} fires`
+      : `${world.timerName(fired.timer)} fires after ${fired.count} timer firings (${world.clock - startClock} ms)`;
+  return { text: [what, ...effects].join(', '), stutter: false, firings: fired.count };
 }
 
-// Run the scenario once: replay `prefix`, then keep taking the first choice
-// until nothing can happen. Returns the path with the alternatives not taken.
+// Fire timers until the world changes, at most `cap` of them: {timer, count}
+// of the firing that changed it, or null.
+async function fireUntilChange(world, cap) {
+  const start = world.fingerprint();
+  for (let count = 1; world.timers.length && count <= cap; count++) {
+    const timer = await fireNext(world);
+    if (world.fingerprint() !== start) return { timer, count };
+  }
+  return null;
+}
+
+// Fire `count` timers, as a step replayed from an earlier run did: the world
+// is known to change at the last of them, so it is not compared.
+async function fire(world, count) {
+  let timer = null;
+  for (let i = 0; i < count; i++) timer = await fireNext(world);
+  return { timer, count };
+}
+
+// Fire the timer due first (the earliest set, of those due together).
+async function fireNext(world) {
+  const t = world.timers.reduce((a, b) => (b.due < a.due || (b.due === a.due && b.id < a.id) ? b : a));
+  world.clock = Math.max(world.clock, t.due);
+  if (t.kind === 'interval') t.due = world.clock + Math.max(1, t.ms);
+  else world.timers = world.timers.filter(x => x !== t);
+  try {
+    caller.run(t.store, () => t.fn(...t.args));
+  } catch (error) {
+    world.errors.push(describeError(error));
+  }
+  await settled(world);
+  return t;
+}
+
+// Run the scenario once: replay `prefix` (the keys an earlier run took, and
+// how many timers fired at each), then keep taking the first choice until
+// nothing can happen. Returns the path with the alternatives not taken.
+// A replayed step is not checked again: the run that first took it did, and
+// a run does the same each time (its clock and server are the harness's).
 async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
   const trace = [];
   progressSchedule(trace);
@@ -1340,7 +1358,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
     if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
   }
   const branches = []; // [depth, alternative keys]
-  const taken = []; // the key applied at each depth
+  const taken = { keys: [], firings: [] }; // the key applied at each depth, and the timers it fired
   const end = (kind, problem) =>
     kind === 'violation'
       ? { kind, trace: withProblem(trace, problem), problem, world, branches, taken }
@@ -1350,8 +1368,9 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
     if (!keys.length) break;
     if (depth >= maxSteps) return end('violation', `livelock: more than ${maxSteps} steps`);
     let key;
-    if (depth < prefix.length) {
-      key = prefix[depth];
+    const replayed = depth < prefix.firings.length; // the prefix's last key is a new step
+    if (depth < prefix.keys.length) {
+      key = prefix.keys[depth];
       if (!keys.includes(key)) throw new Error(`replay diverged at step ${depth}: ${key} not in ${keys}`);
     } else {
       key = keys[0];
@@ -1361,10 +1380,11 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
       const problem = settledProblem(world);
       if (problem) return end('violation', problem);
     }
-    taken.push(key);
-    const lastChance = key === 'timer' && keys.length === 1 ? finalProblem(world) : undefined;
+    taken.keys.push(key);
+    const lastChance = key === 'timer' && keys.length === 1 && !replayed ? finalProblem(world) : undefined;
     progressNext(() => describeChoice(world, key)); // described only if the step freezes
-    const step = await apply(world, key, keys.length === 1);
+    const step = await apply(world, key, keys.length === 1, replayed ? prefix.firings[depth] : undefined);
+    taken.firings.push(step.firings);
     if (step.stutter) {
       // The timers only spin. If nothing else could happen this is where the
       // schedule ends; otherwise another branch covers it.
@@ -1373,7 +1393,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
     }
     trace.push(step.text);
     progressStep();
-    const problem = transcriptProblem(world);
+    const problem = replayed ? null : transcriptProblem(world);
     if (problem) return end('violation', problem);
   }
   const problem = finalProblem(world);
@@ -1426,7 +1446,7 @@ async function explore(job, maker, scenario, isCurrent = () => true) {
     errors: [],
     skipped: skippedChecks(job, scenario),
   };
-  const stack = [[]];
+  const stack = [{ keys: [], firings: [] }];
   while (stack.length) {
     const prefix = stack.pop();
     const run = await runOnce(job, maker, scenario, prefix, maxSteps, isCurrent);
@@ -1448,8 +1468,9 @@ async function explore(job, maker, scenario, isCurrent = () => true) {
     }
     // Deepest alternatives last, so they are explored first (depth-first).
     for (const [depth, alternatives] of run.branches) {
+      const firings = run.taken.firings.slice(0, depth);
       for (let i = alternatives.length - 1; i >= 0; i--) {
-        stack.push(run.taken.slice(0, depth).concat([alternatives[i]]));
+        stack.push({ keys: run.taken.keys.slice(0, depth).concat([alternatives[i]]), firings });
       }
     }
   }
