@@ -1167,3 +1167,15 @@ def test_a_page_index_the_prefetch_never_reads_is_not_held_to_the_oldest_row():
     assert violated(verify_source(replace_once(text, OLDEST_RESET, "    _oldestIdx = 5;\n"))) == {
         "full-load-resets-oldest-idx": "_oldestIdx is 5 after the full load, not 0",
     }
+
+
+def test_a_global_one_run_leaves_is_gone_in_the_next():
+    # The runs share one context: what a run adds to the page must not reach the next run.
+    leaves_a_global = replace_once(
+        FIXED,
+        "  if (_loadingOlder || !_messagesTruncated) return;\n",
+        "  if (window.leftBehind) S.messages = [];\n  window.leftBehind = true;\n  if (_loadingOlder || !_messagesTruncated) return;\n",
+    )
+    report = verify_source(leaves_a_global, scenarios=["prefetch-then-start-jump", "start-jump-then-prefetch"])
+    assert report.scenarios[0].schedules_explored > 1  # a later run it could leak into
+    assert violated(report) == {}

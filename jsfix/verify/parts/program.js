@@ -117,11 +117,21 @@ class Sandbox {
     this.Error = inner.Error;
   }
 
-  // Empty the sandbox, then give the next run its globals.
+  // Empty the sandbox, then give the next run its globals. When the last
+  // run left the same names in the same order, they are only given new
+  // values: deleting them all would make the object a slow dictionary.
+  // A name a run added (`window.x = 1`) lives on the context's global as
+  // well as on the sandbox: it is deleted through the global, from both.
   reset(values) {
-    for (const name of Object.keys(this.object)) delete this.object[name];
+    if (!sameNames(Object.keys(this.object), Object.keys(values))) {
+      for (const name of Object.keys(this.object)) delete this.global[name];
+    }
     Object.assign(this.object, values);
   }
+}
+
+function sameNames(names, others) {
+  return names.length === others.length && names.every((name, i) => name === others[i]);
 }
 
 // Whether the runs of `job` may share one context.
