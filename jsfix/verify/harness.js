@@ -433,7 +433,7 @@ class RowsOnScreen {
       if (m === undefined) sawUndefined = true;
       times[i] = m && m.timestamp;
     }
-    if (sawUndefined || this.sawUndefined || !sameTimes(times, this.times)) {
+    if (sawUndefined || this.sawUndefined || !sameItems(times, this.times)) {
       this.rows = JSON.stringify(rowsAt(messages, times));
     }
     Object.assign(this, { times, sawUndefined });
@@ -441,9 +441,10 @@ class RowsOnScreen {
   }
 }
 
-function sameTimes(times, before) {
-  if (before === null || times.length !== before.length) return false;
-  for (let i = 0; i < times.length; i++) if (times[i] !== before[i]) return false;
+// Whether two lists hold the same items in the same order (`before` may be null).
+function sameItems(items, before) {
+  if (before === null || items.length !== before.length) return false;
+  for (let i = 0; i < items.length; i++) if (items[i] !== before[i]) return false;
   return true;
 }
 
@@ -657,15 +658,12 @@ class Sandbox {
   // A name a run added (`window.x = 1`) lives on the context's global as
   // well as on the sandbox: it is deleted through the global, from both.
   reset(values) {
-    if (!sameNames(Object.keys(this.object), Object.keys(values))) {
-      for (const name of Object.keys(this.object)) delete this.global[name];
+    const names = Object.keys(this.object);
+    if (!sameItems(names, Object.keys(values))) {
+      for (const name of names) delete this.global[name];
     }
     Object.assign(this.object, values);
   }
-}
-
-function sameNames(names, others) {
-  return names.length === others.length && names.every((name, i) => name === others[i]);
 }
 
 // Whether the runs of `job` may share one context.
@@ -1365,7 +1363,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
     trace.push(await perform(world, what));
     progressStep();
     const problem = transcriptProblem(world);
-    if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
+    if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: { keys: [], firings: [] } };
   }
   const branches = []; // [depth, alternative keys]
   const taken = { keys: [], firings: [] }; // the key applied at each depth, and the timers it fired

@@ -123,15 +123,12 @@ class Sandbox {
   // A name a run added (`window.x = 1`) lives on the context's global as
   // well as on the sandbox: it is deleted through the global, from both.
   reset(values) {
-    if (!sameNames(Object.keys(this.object), Object.keys(values))) {
-      for (const name of Object.keys(this.object)) delete this.global[name];
+    const names = Object.keys(this.object);
+    if (!sameItems(names, Object.keys(values))) {
+      for (const name of names) delete this.global[name];
     }
     Object.assign(this.object, values);
   }
-}
-
-function sameNames(names, others) {
-  return names.length === others.length && names.every((name, i) => name === others[i]);
 }
 
 // Whether the runs of `job` may share one context.

@@ -165,7 +165,7 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
     trace.push(await perform(world, what));
     progressStep();
     const problem = transcriptProblem(world);
-    if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: [] };
+    if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: { keys: [], firings: [] } };
   }
   const branches = []; // [depth, alternative keys]
   const taken = { keys: [], firings: [] }; // the key applied at each depth, and the timers it fired

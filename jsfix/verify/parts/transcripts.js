@@ -113,7 +113,7 @@ class RowsOnScreen {
       if (m === undefined) sawUndefined = true;
       times[i] = m && m.timestamp;
     }
-    if (sawUndefined || this.sawUndefined || !sameTimes(times, this.times)) {
+    if (sawUndefined || this.sawUndefined || !sameItems(times, this.times)) {
       this.rows = JSON.stringify(rowsAt(messages, times));
     }
     Object.assign(this, { times, sawUndefined });
@@ -121,9 +121,10 @@ class RowsOnScreen {
   }
 }
 
-function sameTimes(times, before) {
-  if (before === null || times.length !== before.length) return false;
-  for (let i = 0; i < times.length; i++) if (times[i] !== before[i]) return false;
+// Whether two lists hold the same items in the same order (`before` may be null).
+function sameItems(items, before) {
+  if (before === null || items.length !== before.length) return false;
+  for (let i = 0; i < items.length; i++) if (items[i] !== before[i]) return false;
   return true;
 }
 
