@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, needs_node, upstream_file
+from conftest import FIXTURES, needs_node, run_on_harness, upstream_file
 from extractions import assert_cut_as_esprima_cuts, assert_selection, recorded
 
 from jsfix.verify import (
@@ -729,6 +729,54 @@ def test_extraction_cuts_exact_text_after_astral_characters():
 def test_a_file_that_does_not_parse_is_unverifiable():
     with pytest.raises(Unverifiable, match="does not parse"):
         extract(FIXED + "\nfunction render( {\n")
+
+
+# The lexer cuts this file's two functions out: only V8, reading the whole
+# file on the watchdog's thread while the scenarios run, finds it broken.
+DECLARED_TWICE = FIXED + "\nlet declaredTwice = 1;\nlet declaredTwice = 2;\n"
+
+
+@needs_node
+def test_a_file_only_v8_refuses_is_unverifiable_after_its_exploration_too():
+    with pytest.raises(Unverifiable, match=r"does not parse \(line \d+\): Identifier 'declaredTwice' has already"):
+        verify_source(DECLARED_TWICE)
+    with pytest.raises(Unverifiable, match="already been declared"):
+        extract(DECLARED_TWICE)
+
+
+@needs_node
+def test_a_broken_file_in_a_batch_leaves_the_others_their_answers():
+    broken, fixed, cut = run_batch([{"text": DECLARED_TWICE}, {"text": FIXED}, {"text": DECLARED_TWICE, "extractOnly": True}])
+    assert not broken["ok"] and broken["unrunnable"] == "unmodelled" and "already been declared" in broken["reason"]
+    assert fixed["ok"] and all(s["verdict"] == "holds" for s in fixed["scenarios"])
+    assert cut == broken
+
+
+_SYNTAX_ON_THE_THREAD = r"""
+const { Watchdog, syntaxProblem } = require(process.argv[1]);
+const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+(async () => {
+  const watchdog = new Watchdog();
+  const answered = []; // how the thread answered each check: a problem or null, or its failure
+  const checked = watchdog.checked.bind(watchdog);
+  watchdog.checked = message => (answered.push(message.failed === undefined ? 'answered' : message.failed), checked(message));
+  const there = await Promise.all(texts.map(text => watchdog.checkSyntax(text, false)));
+  const pending = texts.map(text => watchdog.checkSyntax(text, false));
+  watchdog.close(); // the thread is gone: the checks under way are made here
+  const here = await Promise.all(pending);
+  process.stdout.write(JSON.stringify({ expected: texts.map(text => syntaxProblem(text, false)), there, here, answered }));
+})();
+"""
+
+
+@needs_node
+def test_the_watchdogs_thread_checks_the_syntax_as_the_main_thread_would():
+    texts = ["let a = 1;", "let a = 1;\nlet a = 2;", "function f( {", "export const x = 1;", "return 1;"]
+    answer = run_on_harness(_SYNTAX_ON_THE_THREAD, texts)
+    assert answer["expected"][0] is None and all(answer["expected"][1:])
+    assert answer["there"] == answer["expected"] and answer["here"] == answer["expected"]
+    assert answer["answered"][: len(texts)] == ["answered"] * len(texts)
+    assert answer["answered"][len(texts) : 2 * len(texts)] == ["the watchdog is gone"] * len(texts)
 
 
 # --- the real upstream file, when it is around ------------------------------

@@ -113,7 +113,9 @@ class Unrunnable extends Error {
 // The two functions and the declarations they reach, in this file and its
 // relative imports (when the file's path is known), inside `root` (by
 // default the file's checkout: the nearest directory up holding .git).
-function extractFromText(text, file, root) {
+// `checkSyntax` may start the whole file's syntax check elsewhere and return
+// null (Watchdog.checkSyntax): then the caller awaits it.
+function extractFromText(text, file, root, checkSyntax = syntaxProblem) {
   const loader = new ModuleLoader(root || (file ? checkoutRoot(file) : null));
   let entry;
   try {
@@ -125,7 +127,7 @@ function extractFromText(text, file, root) {
   const missing = TARGETS.filter(name => !entry.byName.has(name));
   if (missing.length === TARGETS.length) throw new Unrunnable(`no top-level declaration of ${missing.join(' or ')}`, 'no targets');
   if (missing.length) throw new Unrunnable(`no top-level declaration of ${missing.join(' or ')}`);
-  const problem = syntaxProblem(text, entry.module);
+  const problem = checkSyntax(text, entry.module);
   if (problem) throw new Unrunnable(problem);
   const reach = new Reach(loader, entry);
   reach.refuseUnloadableState();

@@ -57,8 +57,9 @@ function extractionAnswer(job) {
 }
 
 // A job with "text" or "file": the same job with the extraction's fields,
-// or the answer that says why there is nothing to run.
-function withExtraction(job) {
+// or the answer that says why there is nothing to run. With a watchdog, the
+// file's syntax is checked on its thread: `syntax` is that check's promise.
+function withExtraction(job, watchdog = null) {
   let text;
   try {
     text = typeof job.text === 'string' ? job.text : require('fs').readFileSync(job.file, 'utf8');
@@ -66,13 +67,32 @@ function withExtraction(job) {
     return { answer: { ok: false, error: `cannot read ${job.file}: ${error.message}` } };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let syntax = null;
+  const checkSyntax = watchdog ? (...args) => ((syntax = watchdog.checkSyntax(...args)), null) : syntaxProblem;
   try {
     // With a file, its relative imports are followed inside its checkout (or job.root).
-    return { job: Object.assign({}, job, extractFromText(text, job.file || null, job.root || null)) };
+    return { job: Object.assign({}, job, extractFromText(text, job.file || null, job.root || null, checkSyntax)), syntax };
   } catch (error) {
-    const unrunnable = error instanceof Unrunnable ? error.kind : 'unmodelled';
-    return { answer: { ok: false, error: `cannot extract the two functions: ${error.message}`, reason: error.message, unrunnable } };
+    return { answer: unrunnableAnswer(error), syntax };
   }
+}
+
+function unrunnableAnswer(error) {
+  const unrunnable = error instanceof Unrunnable ? error.kind : 'unmodelled';
+  return { ok: false, error: `cannot extract the two functions: ${error.message}`, reason: error.message, unrunnable };
+}
+
+// `answer`, unless the file's syntax check, done on the watchdog's thread
+// while this one went on, finds the file broken: that comes first, as it
+// does when the check is made here before anything else.
+async function afterSyntaxCheck(syntax, answer) {
+  let problem;
+  try {
+    problem = await syntax;
+  } catch (error) {
+    return unrunnableAnswer(error);
+  }
+  return problem ? unrunnableAnswer(new Unrunnable(problem)) : answer;
 }
 
 // The compiled program to run in every schedule, or the answer that says why it cannot run.
@@ -93,12 +113,14 @@ async function programMaker(job) {
 // A job's answer. With a watchdog, a scenario whose code freezes is stopped
 // and reported incomplete, and the scenarios after it still run.
 async function run(job, watchdog = null) {
-  if (typeof job.source !== 'string' && (typeof job.file === 'string' || typeof job.text === 'string')) {
-    const extracted = withExtraction(job);
-    if (extracted.answer) return extracted.answer;
-    job = extracted.job;
-    if (job.extractOnly) return extractionAnswer(job);
-  }
+  if (typeof job.source === 'string' || (typeof job.file !== 'string' && typeof job.text !== 'string')) return runExtracted(job, watchdog);
+  const extracted = withExtraction(job, watchdog);
+  let answer = extracted.answer;
+  if (!answer) answer = extracted.job.extractOnly ? extractionAnswer(extracted.job) : await runExtracted(extracted.job, watchdog);
+  return extracted.syntax ? afterSyntaxCheck(extracted.syntax, answer) : answer;
+}
+
+async function runExtracted(job, watchdog) {
   if (typeof job.source !== 'string') return { ok: false, error: 'the job has no "source", "file" or "text"' };
   if (job.modules && job.modules.length && typeof vm.SourceTextModule !== 'function') return runWithModules(job);
   const made = await programMaker(job);
@@ -143,4 +165,4 @@ if (require.main === module) {
   main().catch(error => process.stdout.write(JSON.stringify({ ok: false, error: describeError(error) }) + '\n'));
 }
 
-module.exports = { SCENARIOS, Lexer, RowsOnScreen, buildFactorySource, extractFromText, rowOf, tokenize, tokensBetween, run };
+module.exports = { SCENARIOS, Lexer, RowsOnScreen, Watchdog, buildFactorySource, extractFromText, rowOf, syntaxProblem, tokenize, tokensBetween, run };
