@@ -779,6 +779,17 @@ def test_the_watchdogs_thread_checks_the_syntax_as_the_main_thread_would():
     assert answer["answered"][len(texts) : 2 * len(texts)] == ["the watchdog is gone"] * len(texts)
 
 
+@needs_node
+def test_the_call_a_promise_belongs_to_is_invisible_to_the_code():
+    # The harness knows which call made each promise (a request is known by
+    # who sent it); the code under test must not find that on its promises.
+    looks = "  const made = Promise.resolve();\n  if (Reflect.ownKeys(made).length) throw new Error('a promise carries a key');\n"
+    source = FIXED.replace("async function _loadOlderMessages() {\n", "async function _loadOlderMessages() {\n" + looks, 1)
+    assert source != FIXED
+    report = verify_source(source)
+    assert report.holds, report.describe()
+
+
 # --- the real upstream file, when it is around ------------------------------
 
 @pytest.mark.upstream
