@@ -58,7 +58,7 @@ function extractionAnswer(job) {
 
 // A job with "text" or "file": the same job with the extraction's fields,
 // or the answer that says why there is nothing to run. With a watchdog, the
-// file's syntax is checked on its thread: `syntax` is that check's promise.
+// file's syntax is checked on its thread: `syntaxCheck` is that check's number.
 function withExtraction(job, watchdog = null) {
   let text;
   try {
@@ -67,13 +67,13 @@ function withExtraction(job, watchdog = null) {
     return { answer: { ok: false, error: `cannot read ${job.file}: ${error.message}` } };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let syntax = null;
-  const checkSyntax = watchdog ? (...args) => ((syntax = watchdog.checkSyntax(...args)), null) : syntaxProblem;
+  let syntaxCheck = null;
+  const checkSyntax = watchdog ? (...args) => ((syntaxCheck = watchdog.checkSyntax(...args)), null) : syntaxProblem;
   try {
     // With a file, its relative imports are followed inside its checkout (or job.root).
-    return { job: Object.assign({}, job, extractFromText(text, job.file || null, job.root || null, checkSyntax)), syntax };
+    return { job: Object.assign({}, job, extractFromText(text, job.file || null, job.root || null, checkSyntax)), syntaxCheck };
   } catch (error) {
-    return { answer: unrunnableAnswer(error), syntax };
+    return { answer: unrunnableAnswer(error), syntaxCheck };
   }
 }
 
@@ -85,10 +85,10 @@ function unrunnableAnswer(error) {
 // `answer`, unless the file's syntax check, done on the watchdog's thread
 // while this one went on, finds the file broken: that comes first, as it
 // does when the check is made here before anything else.
-async function afterSyntaxCheck(syntax, answer) {
+function afterSyntaxCheck(watchdog, check, answer) {
   let problem;
   try {
-    problem = await syntax;
+    problem = watchdog.syntaxProblemOf(check);
   } catch (error) {
     return unrunnableAnswer(error);
   }
@@ -117,7 +117,7 @@ async function run(job, watchdog = null) {
   const extracted = withExtraction(job, watchdog);
   let answer = extracted.answer;
   if (!answer) answer = extracted.job.extractOnly ? extractionAnswer(extracted.job) : await runExtracted(extracted.job, watchdog);
-  return extracted.syntax ? afterSyntaxCheck(extracted.syntax, answer) : answer;
+  return typeof extracted.syntaxCheck === 'number' ? afterSyntaxCheck(watchdog, extracted.syntaxCheck, answer) : answer;
 }
 
 async function runExtracted(job, watchdog) {

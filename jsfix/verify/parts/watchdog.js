@@ -12,9 +12,12 @@
 // The watchdog boots on another core while the job is read and cut out;
 // exploring never waits for it. Its thread also checks that the whole file
 // parses (syntaxProblem), which takes V8 5 ms for a 450 KB file, while the
-// main thread explores: the answer waits for that check only at its end.
+// main thread explores. The thread's answers come back on a port of their
+// own, read without waiting (receiveMessageOnPort): the exploration never
+// yields to node's event loop, and a check the thread has not answered when
+// the answer is wanted is made on the main thread, as it was before.
 
-const { Worker } = require('worker_threads');
+const { MessageChannel, Worker, receiveMessageOnPort } = require('worker_threads');
 
 // A heartbeat, and whether the watchdog is armed, after how many
 // milliseconds. Only the main thread writes.
@@ -100,14 +103,15 @@ function progressStep() {
 // the `vm` it uses).
 function watchdogThread() {
   const { parentPort, workerData } = require('worker_threads');
+  const { board, answers } = workerData;
   parentPort.on('message', ({ check, text, looksLikeModule }) => {
     try {
-      parentPort.postMessage({ check, problem: syntaxProblem(text, looksLikeModule) });
+      answers.postMessage({ check, problem: syntaxProblem(text, looksLikeModule) });
     } catch (error) {
-      parentPort.postMessage({ check, failed: String(error) }); // the main thread checks it again
+      answers.postMessage({ check, failed: String(error) }); // the main thread checks it again
     }
   });
-  const header = new Int32Array(workerData, 0, 3);
+  const header = new Int32Array(board, 0, 3);
   let beat = Atomics.load(header, 0);
   let since = Date.now();
   setInterval(() => {
@@ -141,52 +145,51 @@ class Watchdog {
     this.worker = null;
     this.onStall = null; // set while a scenario runs
     this.epoch = 0; // moves on at each stall: the frozen exploration must not go on
-    this.checks = new Map(); // syntax checks under way: number -> {text, looksLikeModule, resolve, reject}
+    this.checks = new Map(); // syntax checks sent to the thread: number -> [text, looksLikeModule]
     this.nextCheck = 0;
+    this.answers = null; // the port the thread answers them on
+    this.answered = new Map(); // number -> the thread's answer, once read
+    this.checkedHere = 0; // checks the main thread made itself
   }
 
   start() {
     if (this.worker) return;
+    const { port1, port2 } = new MessageChannel();
     const code = `const vm = require('vm');\nconst syntaxProblem = ${syntaxProblem};\n(${watchdogThread})()`;
-    const worker = new Worker(code, { eval: true, workerData: this.board.buffer });
+    const worker = new Worker(code, { eval: true, workerData: { board: this.board.buffer, answers: port2 }, transferList: [port2] });
     worker.unref();
     worker.on('message', message => {
-      if (message.check !== undefined) this.checked(message);
-      else if (this.onStall) this.onStall(message);
+      if (this.onStall) this.onStall(message);
     });
-    // A thread that is gone answers no check: this one does them.
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = null;
-      this.checkHere();
     });
     this.worker = worker;
+    this.answers = port1;
     progress = this.progress;
   }
 
-  // syntaxProblem(text, looksLikeModule), worked out on the watchdog's thread.
+  // Send syntaxProblem(text, looksLikeModule) to the thread; the number to ask syntaxProblemOf.
   checkSyntax(text, looksLikeModule) {
     this.start();
-    return new Promise((resolve, reject) => {
-      const check = this.nextCheck++;
-      this.checks.set(check, { text, looksLikeModule, resolve, reject });
-      this.worker.postMessage({ check, text, looksLikeModule });
-    });
+    const check = this.nextCheck++;
+    this.checks.set(check, [text, looksLikeModule]);
+    this.worker.postMessage({ check, text, looksLikeModule });
+    return check;
   }
 
-  checked({ check, problem, failed }) {
-    if (!this.checks.has(check)) return; // made here once the thread was closed
-    const { text, looksLikeModule, resolve, reject } = this.checks.get(check);
-    this.checks.delete(check);
-    if (failed === undefined) return resolve(problem);
-    try {
-      resolve(syntaxProblem(text, looksLikeModule));
-    } catch (error) {
-      reject(error);
+  // The thread's answer to a check, or, when it has none yet, the main thread's.
+  syntaxProblemOf(check) {
+    for (let read; this.answers && (read = receiveMessageOnPort(this.answers)); ) {
+      if (this.checks.has(read.message.check)) this.answered.set(read.message.check, read.message);
     }
-  }
-
-  checkHere() {
-    for (const check of [...this.checks.keys()]) this.checked({ check, failed: 'the watchdog is gone' });
+    const [text, looksLikeModule] = this.checks.get(check);
+    const answer = this.answered.get(check);
+    this.checks.delete(check);
+    this.answered.delete(check);
+    if (answer && answer.failed === undefined) return answer.problem;
+    this.checkedHere++;
+    return syntaxProblem(text, looksLikeModule);
   }
 
   // The scenario's result from `explore(isCurrent)`, or, when the code froze, its incomplete result.
@@ -214,7 +217,6 @@ class Watchdog {
   }
 
   close() {
-    this.checkHere();
     if (this.worker) this.worker.terminate();
     this.worker = null;
     if (progress === this.progress) progress = null;
