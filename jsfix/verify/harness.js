@@ -1379,19 +1379,19 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
   const world = new World(job, maker, scenario);
   world.isCurrent = isCurrent;
   await world.load();
-  for (const what of scenario.start || []) {
-    progressNext(what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`);
-    trace.push(await perform(world, what));
-    progressStep();
-    const problem = transcriptProblem(world);
-    if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: { keys: [], firings: [] } };
-  }
   const branches = []; // [depth, alternative keys]
   const taken = { keys: [], firings: [] }; // the key applied at each depth, and the timers it fired
   const end = (kind, problem) =>
     kind === 'violation'
       ? { kind, trace: withProblem(trace, problem), problem, world, branches, taken }
       : { kind, trace, world, branches, taken };
+  for (const what of scenario.start || []) {
+    progressNext(what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`);
+    trace.push(await perform(world, what));
+    progressStep();
+    const problem = transcriptProblem(world);
+    if (problem) return end('violation', problem);
+  }
   for (let depth = 0; ; depth++) {
     const keys = choices(world);
     if (!keys.length) break;
@@ -2780,8 +2780,8 @@ class Unrunnable extends Error {
 // The two functions and the declarations they reach, in this file and its
 // relative imports (when the file's path is known), inside `root` (by
 // default the file's checkout: the nearest directory up holding .git).
-// `checkSyntax` may start the whole file's syntax check elsewhere and return
-// null (Watchdog.checkSyntax): then the caller awaits it.
+// `checkSyntax` may send the whole file's syntax check elsewhere and return
+// null (Watchdog.checkSyntax): then the caller asks for its answer at the end.
 function extractFromText(text, file, root, checkSyntax = syntaxProblem) {
   const loader = new ModuleLoader(root || (file ? checkoutRoot(file) : null));
   let entry;
@@ -3032,10 +3032,9 @@ class Watchdog {
     this.worker = null;
     this.onStall = null; // set while a scenario runs
     this.epoch = 0; // moves on at each stall: the frozen exploration must not go on
-    this.checks = new Map(); // syntax checks sent to the thread: number -> [text, looksLikeModule]
+    this.checks = new Map(); // syntax checks sent to the thread: number -> {text, looksLikeModule, answer}
     this.nextCheck = 0;
     this.answers = null; // the port the thread answers them on
-    this.answered = new Map(); // number -> the thread's answer, once read
     this.checkedHere = 0; // checks the main thread made itself
   }
 
@@ -3060,7 +3059,7 @@ class Watchdog {
   checkSyntax(text, looksLikeModule) {
     this.start();
     const check = this.nextCheck++;
-    this.checks.set(check, [text, looksLikeModule]);
+    this.checks.set(check, { text, looksLikeModule, answer: null });
     this.worker.postMessage({ check, text, looksLikeModule });
     return check;
   }
@@ -3068,12 +3067,11 @@ class Watchdog {
   // The thread's answer to a check, or, when it has none yet, the main thread's.
   syntaxProblemOf(check) {
     for (let read; this.answers && (read = receiveMessageOnPort(this.answers)); ) {
-      if (this.checks.has(read.message.check)) this.answered.set(read.message.check, read.message);
+      const sent = this.checks.get(read.message.check); // none when already made here
+      if (sent) sent.answer = read.message;
     }
-    const [text, looksLikeModule] = this.checks.get(check);
-    const answer = this.answered.get(check);
+    const { text, looksLikeModule, answer } = this.checks.get(check);
     this.checks.delete(check);
-    this.answered.delete(check);
     if (answer && answer.failed === undefined) return answer.problem;
     this.checkedHere++;
     return syntaxProblem(text, looksLikeModule);

@@ -113,8 +113,8 @@ class Unrunnable extends Error {
 // The two functions and the declarations they reach, in this file and its
 // relative imports (when the file's path is known), inside `root` (by
 // default the file's checkout: the nearest directory up holding .git).
-// `checkSyntax` may start the whole file's syntax check elsewhere and return
-// null (Watchdog.checkSyntax): then the caller awaits it.
+// `checkSyntax` may send the whole file's syntax check elsewhere and return
+// null (Watchdog.checkSyntax): then the caller asks for its answer at the end.
 function extractFromText(text, file, root, checkSyntax = syntaxProblem) {
   const loader = new ModuleLoader(root || (file ? checkoutRoot(file) : null));
   let entry;

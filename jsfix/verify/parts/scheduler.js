@@ -160,19 +160,19 @@ async function runOnce(job, maker, scenario, prefix, maxSteps, isCurrent) {
   const world = new World(job, maker, scenario);
   world.isCurrent = isCurrent;
   await world.load();
-  for (const what of scenario.start || []) {
-    progressNext(what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`);
-    trace.push(await perform(world, what));
-    progressStep();
-    const problem = transcriptProblem(world);
-    if (problem) return { kind: 'violation', trace: withProblem(trace, problem), problem, world, branches: [], taken: { keys: [], firings: [] } };
-  }
   const branches = []; // [depth, alternative keys]
   const taken = { keys: [], firings: [] }; // the key applied at each depth, and the timers it fired
   const end = (kind, problem) =>
     kind === 'violation'
       ? { kind, trace: withProblem(trace, problem), problem, world, branches, taken }
       : { kind, trace, world, branches, taken };
+  for (const what of scenario.start || []) {
+    progressNext(what === 'switch' ? 'switch to session B starts' : `${CALLS[what].label} called`);
+    trace.push(await perform(world, what));
+    progressStep();
+    const problem = transcriptProblem(world);
+    if (problem) return end('violation', problem);
+  }
   for (let depth = 0; ; depth++) {
     const keys = choices(world);
     if (!keys.length) break;

@@ -145,10 +145,9 @@ class Watchdog {
     this.worker = null;
     this.onStall = null; // set while a scenario runs
     this.epoch = 0; // moves on at each stall: the frozen exploration must not go on
-    this.checks = new Map(); // syntax checks sent to the thread: number -> [text, looksLikeModule]
+    this.checks = new Map(); // syntax checks sent to the thread: number -> {text, looksLikeModule, answer}
     this.nextCheck = 0;
     this.answers = null; // the port the thread answers them on
-    this.answered = new Map(); // number -> the thread's answer, once read
     this.checkedHere = 0; // checks the main thread made itself
   }
 
@@ -173,7 +172,7 @@ class Watchdog {
   checkSyntax(text, looksLikeModule) {
     this.start();
     const check = this.nextCheck++;
-    this.checks.set(check, [text, looksLikeModule]);
+    this.checks.set(check, { text, looksLikeModule, answer: null });
     this.worker.postMessage({ check, text, looksLikeModule });
     return check;
   }
@@ -181,12 +180,11 @@ class Watchdog {
   // The thread's answer to a check, or, when it has none yet, the main thread's.
   syntaxProblemOf(check) {
     for (let read; this.answers && (read = receiveMessageOnPort(this.answers)); ) {
-      if (this.checks.has(read.message.check)) this.answered.set(read.message.check, read.message);
+      const sent = this.checks.get(read.message.check); // none when already made here
+      if (sent) sent.answer = read.message;
     }
-    const [text, looksLikeModule] = this.checks.get(check);
-    const answer = this.answered.get(check);
+    const { text, looksLikeModule, answer } = this.checks.get(check);
     this.checks.delete(check);
-    this.answered.delete(check);
     if (answer && answer.failed === undefined) return answer.problem;
     this.checkedHere++;
     return syntaxProblem(text, looksLikeModule);
